@@ -1,0 +1,101 @@
+"""The notebook-facing API: clean one page or file, read a finished run.
+
+Example::
+
+    import pipeline
+    r = pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt")
+    r.text, r.language, r.removed
+    r.blocks[~r.blocks.kept][["text", "category", "rule_id", "detail"]]
+    docs = pipeline.read_documents("data/clean")
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.model import Doc, Record, SourceKind
+from pipeline.read import InputFile, read_records
+from pipeline.runner import Pipeline
+from pipeline.write import BLOCKS, DOCUMENTS, block_rows
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A cleaned page: its text, language, and every block with why it was kept or removed."""
+
+    doc: Doc
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @property
+    def title(self) -> str | None:
+        return self.doc.title
+
+    @property
+    def language(self) -> str:
+        return self.doc.language
+
+    @property
+    def status(self) -> str:
+        return self.doc.status.value
+
+    @property
+    def error(self) -> str | None:
+        return self.doc.error
+
+    @property
+    def removed(self) -> dict[str, int]:
+        """Characters removed per category (categories with none left out)."""
+        return {c.value: n for c, n in self.doc.removed_chars().items() if n}
+
+    @property
+    def blocks(self) -> pd.DataFrame:
+        """One row per block: text, kept, category, rule_id, stage, detail, position."""
+        return pd.DataFrame(list(block_rows(self.doc)))
+
+
+@cache
+def default_pipeline() -> Pipeline:
+    """The standard pipeline over the shipped rules, built once per process."""
+    return Pipeline.default()
+
+
+def clean_file(path: str | Path, pipeline: Pipeline | None = None) -> Result:
+    """Clean one input file (HTML or text, optionally gzipped)."""
+    path = Path(path)
+    record = next(read_records(InputFile(path, path)))
+    return Result((pipeline or default_pipeline()).clean(record))
+
+
+def clean_text(text: str, pipeline: Pipeline | None = None) -> Result:
+    """Clean a plain-text dump given as a string."""
+    return _clean_string(text, "text", pipeline)
+
+
+def clean_html(html: str, pipeline: Pipeline | None = None) -> Result:
+    """Clean an HTML page given as a string."""
+    return _clean_string(html, "html", pipeline)
+
+
+def _clean_string(content: str, kind: SourceKind, pipeline: Pipeline | None) -> Result:
+    data = content.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    record = Record(source_path="<string>", record=0, source_sha256=sha, source_kind=kind, data=data)
+    return Result((pipeline or default_pipeline()).clean(record))
+
+
+def read_documents(out: str | Path) -> pd.DataFrame:
+    """The documents of a finished run: one row per input document."""
+    return pd.read_parquet(Path(out) / DOCUMENTS)
+
+
+def read_blocks(out: str | Path) -> pd.DataFrame:
+    """The blocks of a finished run: one row per block, removals explained."""
+    return pd.read_parquet(Path(out) / BLOCKS)

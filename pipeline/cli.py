@@ -1,0 +1,205 @@
+"""The ``corpus-clean`` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import __version__
+from pipeline.api import clean_file
+from pipeline.batch import RunConfig, RunResult, run
+from pipeline.errors import PipelineError
+from pipeline.inspect import print_diff
+from pipeline.read import find_inputs
+from pipeline.rules import default_rules_dir, load_rules
+from pipeline.runner import Pipeline
+from pipeline.write import MANIFEST
+
+DEFAULT_INPUT = Path("data/raw")
+DEFAULT_OUT = Path("data/clean")
+#: Failures listed by name at the end of a run; the manifest has them all.
+FAILURES_SHOWN = 20
+
+console = Console(stderr=True)
+RULES_OPTION = click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of rule files (default: the shipped rules/).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="corpus-clean")
+def main() -> None:
+    """Clean scraped web pages into Parquet, with every removal explained."""
+
+
+@main.command("run")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT, show_default=True,
+              help="Output folder: documents/, blocks/, manifest.json.")  # fmt: skip
+@RULES_OPTION
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores).")  # fmt: skip
+@click.option("--resume", is_flag=True, help="Skip shards already written by the same run.")
+@click.option("--disable", multiple=True, metavar="STAGE", help="Turn a stage off by name (repeatable).")
+def run_command(
+    inputs: tuple[Path, ...],
+    out: Path,
+    rules_dir: Path | None,
+    workers: int | None,
+    resume: bool,
+    disable: tuple[str, ...],
+) -> None:
+    """Clean INPUT files and folders (default: data/raw) into --out.
+
+    INPUT is a file or a folder searched recursively: .html, .htm, .txt, each
+    optionally .gz; other files are sniffed. Every input gets a documents row,
+    with status and error when it could not be cleaned.
+
+    \b
+    Example:
+      corpus-clean run data/raw --out data/clean --workers 2
+    """
+    config = RunConfig(inputs or (DEFAULT_INPUT,), out, rules_dir or default_rules_dir(), disable)
+    try:
+        total = len(find_inputs(config.inputs))
+        with _progress() as progress:
+            task = progress.add_task("cleaning", total=total)
+            result = run(
+                config,
+                workers=workers or os.cpu_count() or 1,
+                resume=resume,
+                on_files_done=lambda n: progress.advance(task, n),
+            )
+    except (PipelineError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_summary(result, out)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _print_summary(result: RunResult, out: Path) -> None:
+    stats = result.stats
+    rate = stats.docs / result.seconds if result.seconds else 0.0
+    console.print(
+        f"[bold]{stats.docs:,} documents[/] in {result.seconds:.1f} s ({rate:,.1f} docs/s) -> {out}"
+        f"  (shards: {result.shards_cleaned} cleaned, {result.shards_reused} reused)"
+    )
+    console.print(_status_table(result.manifest))
+    if stats.errors:
+        console.print(f"[bold red]{len(stats.errors)} input(s) could not be cleaned:[/]")
+        for path, error in sorted(stats.errors)[:FAILURES_SHOWN]:
+            console.print(f"  {path}: {error}", markup=False)
+        if len(stats.errors) > FAILURES_SHOWN:
+            console.print(f"  ... and {len(stats.errors) - FAILURES_SHOWN} more in {out / MANIFEST}")
+
+
+def _status_table(manifest: dict[str, object]) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("status")
+    table.add_column("docs", justify="right")
+    for status, count in dict(manifest["status"]).items():  # type: ignore[call-overload]
+        table.add_row(status, f"{count:,}")
+    return table
+
+
+@main.command("inspect")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@RULES_OPTION
+@click.option("--removed-only", is_flag=True, help="Show only the removed blocks.")
+def inspect_command(file: Path, rules_dir: Path | None, removed_only: bool) -> None:
+    """Clean one FILE and show it as a coloured diff: removals struck through,
+    each with its category, rule id and detail.
+
+    \b
+    Example:
+      corpus-clean inspect data/raw/000_4836993da0e4a9b5.txt
+    """
+    try:
+        pipe = Pipeline.default(load_rules(rules_dir)) if rules_dir else None
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    print_diff(clean_file(file, pipe).doc, Console(), removed_only=removed_only)
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Work with rule files."""
+
+
+@rules_group.command("check")
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+def rules_check(directory: Path | None) -> None:
+    """Validate the rule files in DIRECTORY (default: the shipped rules/): ids,
+    categories, patterns and every must_match / must_not_match example.
+
+    \b
+    Example:
+      corpus-clean rules check rules/
+    """
+    try:
+        rules = load_rules(directory)
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts: dict[str, int] = {}
+    for rule in rules.rules:
+        counts[rule.category.value] = counts.get(rule.category.value, 0) + 1
+    table = Table("category", "rules", title=f"{len(rules.rules)} rules OK ({len(rules.retired)} retired)")
+    for category, count in sorted(counts.items()):
+        table.add_row(category, str(count))
+    Console().print(table)
+    Console().print(f"rules sha256 {rules.sha256}")
+
+
+@main.command("stats")
+@click.argument("directory", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def stats_command(directory: Path, as_json: bool) -> None:
+    """Summarise a finished run in DIRECTORY: documents per status, characters
+    removed per category and the rules that removed most.
+
+    \b
+    Example:
+      corpus-clean stats data/clean
+    """
+    path = directory / MANIFEST
+    if not path.exists():
+        raise click.ClickException(f"{path}: no manifest; is {directory} the --out of a finished run?")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    out = Console()
+    if as_json:
+        out.print_json(data=manifest)
+        return
+    chars_in = manifest["chars_in"] or 1
+    out.print(f"[bold]{manifest['docs']:,} documents[/], {manifest['chars_in']:,} chars in, "
+              f"{manifest['chars_out']:,} out ({100 * manifest['chars_out'] / chars_in:.1f}% kept)")  # fmt: skip
+    out.print(_status_table(manifest))
+    out.print(_removed_table("category", manifest["removed_chars_by_category"], chars_in))
+    out.print(_removed_table("rule", manifest["removed_chars_by_rule"], chars_in, limit=15))
+
+
+def _removed_table(what: str, removed: dict[str, int], chars_in: int, limit: int | None = None) -> Table:
+    table = Table(what, "chars removed", "% of input", title=f"removed by {what}")
+    ranked = sorted(removed.items(), key=lambda kv: (-kv[1], kv[0]))
+    for name, chars in ranked[:limit]:
+        table.add_row(name, f"{chars:,}", f"{100 * chars / chars_in:.1f}")
+    return table

@@ -1,0 +1,192 @@
+"""The data model: Record -> Page -> Doc of Blocks.
+
+A :class:`Record` is raw bytes and where they came from. Decoding gives a
+:class:`Page` (text plus its kind). Segmenting a page gives a :class:`Doc`, an
+ordered list of :class:`Block`. Stages never delete blocks: they mark them
+removed with a category, a rule id, the stage and a detail, so every removal
+can be shown, counted and explained. The clean text is the kept blocks joined
+by a blank line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+
+class Category(StrEnum):
+    """Why a block was removed: the first word of every removal."""
+
+    NAV = "nav"
+    COOKIE = "cookie"
+    RELATED = "related"
+    AUTHOR_BIO = "author_bio"
+    BYLINE = "byline"
+    SOCIAL = "social"
+    NEWSLETTER = "newsletter"
+    TAGS = "tags"
+    FOOTER = "footer"
+    SEARCH = "search"
+    AD = "ad"
+    COMMENTS = "comments"
+    DUPLICATE = "duplicate"
+    TEMPLATE = "template"
+    LOW_QUALITY = "low_quality"
+    EMPTY = "empty"
+
+
+class Status(StrEnum):
+    """Outcome of cleaning one document."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    ERROR = "error"
+
+
+SourceKind = Literal["html", "text", "warc", "jsonl"]
+PageKind = Literal["html", "text"]
+
+
+@dataclass(slots=True, frozen=True)
+class Record:
+    """Raw bytes of one input document and where they came from.
+
+    ``error`` is set instead of ``data`` when the bytes could not be read
+    (a truncated gzip, a file too large); the record still yields a row.
+    """
+
+    source_path: str
+    record: int
+    source_sha256: str
+    source_kind: SourceKind
+    data: bytes = b""
+    url: str | None = None
+    error: str | None = None
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id: the same input bytes and record index give the same id."""
+        key = f"{self.source_sha256}:{self.record}".encode()
+        return hashlib.sha256(key).hexdigest()[:20]
+
+
+@dataclass(slots=True, frozen=True)
+class Page:
+    """Decoded text of a record and what kind of markup it holds."""
+
+    text: str
+    kind: PageKind
+    encoding: str
+
+
+@dataclass(slots=True)
+class LineFeatures:
+    """What a text line still tells about its role once markup is gone."""
+
+    chars: int
+    words: int
+    indent: int
+    bullet: str
+    ends_sentence: bool
+    link_like: bool
+    blank_before: bool
+
+
+@dataclass(slots=True)
+class Block:
+    """One unit of a page: a line of a text dump or a block element of HTML."""
+
+    index: int
+    text: str
+    line_start: int | None = None
+    line_end: int | None = None
+    xpath: str | None = None
+    features: LineFeatures | None = None
+    kept: bool = True
+    category: Category | None = None
+    rule_id: str | None = None
+    stage: str | None = None
+    detail: str | None = None
+
+    def remove(self, category: Category, rule_id: str, detail: str) -> bool:
+        """Mark the block removed; a block already removed keeps its first reason.
+
+        Returns whether this call removed it. The runner stamps ``stage``.
+        """
+        if not self.kept:
+            return False
+        self.kept = False
+        self.category = category
+        self.rule_id = rule_id
+        self.detail = detail
+        return True
+
+    def restore(self) -> None:
+        """Undo a removal (used by the runner's over-pruning guard)."""
+        self.kept = True
+        self.category = self.rule_id = self.stage = self.detail = None
+
+
+@dataclass(slots=True)
+class Doc:
+    """A document being cleaned: its blocks and what is known about it."""
+
+    doc_id: str
+    source_path: str
+    record: int
+    source_sha256: str
+    source_kind: SourceKind
+    blocks: list[Block] = field(default_factory=list)
+    page_kind: PageKind = "text"
+    url: str | None = None
+    title: str | None = None
+    language: str = "und"
+    language_score: float = 0.0
+    status: Status = Status.OK
+    error: str | None = None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Doc:
+        """An empty document carrying the provenance of ``record``."""
+        return cls(
+            doc_id=record.doc_id,
+            source_path=record.source_path,
+            record=record.record,
+            source_sha256=record.source_sha256,
+            source_kind=record.source_kind,
+            url=record.url,
+        )
+
+    @property
+    def kept_blocks(self) -> list[Block]:
+        return [b for b in self.blocks if b.kept]
+
+    @property
+    def text(self) -> str:
+        """The clean text: kept blocks joined by a blank line."""
+        return "\n\n".join(b.text for b in self.blocks if b.kept)
+
+    @property
+    def chars_in(self) -> int:
+        return sum(len(b.text) for b in self.blocks)
+
+    @property
+    def chars_out(self) -> int:
+        return sum(len(b.text) for b in self.blocks if b.kept)
+
+    def removed_chars(self) -> dict[Category, int]:
+        """Characters removed per category, every category present."""
+        totals = dict.fromkeys(Category, 0)
+        for block in self.blocks:
+            if not block.kept and block.category is not None:
+                totals[block.category] += len(block.text)
+        return totals
+
+    def fail(self, message: str) -> Doc:
+        """Turn this document into an error row: the reason said, no text, no blocks."""
+        self.status = Status.ERROR
+        self.error = message
+        self.blocks = []
+        return self

@@ -1,0 +1,250 @@
+"""Load and validate the declarative rules in ``rules/*.toml``.
+
+A rule file holds ``[[rules]]`` tables. Each rule has a permanent id
+``category.slug`` (the category is the part before the dot), a ``why``, a
+``text`` regular expression matched against a block's whitespace-normalised
+text (bullet marker removed, case ignored unless ``case_sensitive``), and
+``must_match`` / ``must_not_match`` examples that are checked at load.
+``rules/<category>.toml`` holds only that category's rules;
+``rules/sites/<domain>.toml`` holds rules of any category that apply only to
+pages of that domain. A malformed file fails at load with
+:class:`~pipeline.errors.RuleError` naming the file, the rule and the problem.
+
+Example::
+
+    [[rules]]
+    id = "cookie.we-use-cookies"
+    why = "The opening words of most cookie banners."
+    text = '\\bwe use cookies\\b'
+    max_words = 80
+    must_match = ["We use cookies to improve your experience."]
+    must_not_match = ["Grandma's recipe uses cookies and cream."]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import RuleError
+from pipeline.model import Category
+
+RULE_ID = re.compile(r"^(?P<category>[a-z_]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+RULE_KEYS = {
+    "id": "permanent id, 'category.slug'",
+    "why": "what the rule catches and its known false positives",
+    "text": "regular expression searched in the block's normalised text",
+    "max_words": "only blocks of at most this many words",
+    "section": "the matched block heads a section of this category",
+    "case_sensitive": "match case (default: ignore case)",
+    "enabled": "false retires the rule; its id stays reserved",
+    "must_match": "examples the rule must match",
+    "must_not_match": "examples the rule must not match",
+}
+REQUIRED_KEYS = ("id", "why", "text", "must_match", "must_not_match")
+BULLET = re.compile(r"^\s*(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])\s+")
+SPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w+")
+
+
+def normalise(text: str) -> str:
+    """The text rules see: bullet marker removed, whitespace collapsed."""
+    return SPACE.sub(" ", BULLET.sub("", text)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One declarative rule, validated."""
+
+    id: str
+    category: Category
+    why: str
+    pattern: re.Pattern[str]
+    max_words: int | None
+    section: bool
+    source: str
+    domain: str | None
+
+    def matches(self, text: str, words: int | None = None) -> bool:
+        """Whether the rule fires on already-normalised ``text`` of ``words`` words."""
+        if self.max_words is not None:
+            count = words if words is not None else len(WORD.findall(text))
+            if count > self.max_words:
+                return False
+        return self.pattern.search(text) is not None
+
+    def applies_to(self, host: str | None) -> bool:
+        """Whether the rule is in force for a page of ``host`` (site rules only for theirs)."""
+        if self.domain is None:
+            return True
+        return host is not None and (host == self.domain or host.endswith("." + self.domain))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The enabled rules in force, in load order, and the hash that identifies them."""
+
+    rules: tuple[Rule, ...]
+    sha256: str
+    retired: tuple[str, ...] = ()
+
+    def first_match(self, text: str, words: int, host: str | None = None) -> Rule | None:
+        """The first rule (in load order) that fires on normalised ``text``."""
+        for rule in self.rules:
+            if rule.applies_to(host) and rule.matches(text, words):
+                return rule
+        return None
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def default_rules_dir() -> Path:
+    """The rules shipped with the package, or the checkout's ``rules/`` in development."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "rules", package.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleError(str(package.parent / "rules"), None, "no rules folder found")
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of ``directory``: ``*.toml`` and ``sites/*.toml``, sorted."""
+    if not directory.is_dir():
+        raise RuleError(str(directory), None, "not a folder of rule files")
+    return sorted(directory.glob("*.toml")) + sorted((directory / "sites").glob("*.toml"))
+
+
+def load_rules(directory: Path | None = None) -> RuleSet:
+    """Load, validate and hash every rule file of ``directory`` (default: the shipped rules)."""
+    directory = directory or default_rules_dir()
+    files = rule_files(directory)
+    if not files:
+        raise RuleError(str(directory), None, "no *.toml rule files")
+    rules: list[Rule] = []
+    retired: list[str] = []
+    seen: dict[str, str] = {}
+    digest = hashlib.sha256()
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
+        domain = path.stem if path.parent.name == "sites" else None
+        for table in _rule_tables(path, raw):
+            rule_id = _check_id(path, table, domain, seen)
+            if table.get("enabled", True) is False:
+                retired.append(rule_id)
+                continue
+            rules.append(_build_rule(path, table, domain))
+    return RuleSet(tuple(rules), digest.hexdigest(), tuple(retired))
+
+
+def _rule_tables(path: Path, raw: bytes) -> list[dict[str, Any]]:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(str(path), None, f"not valid TOML: {exc}") from exc
+    extra = set(data) - {"rules"}
+    if extra:
+        raise RuleError(str(path), None, f"unknown top-level keys {sorted(extra)}; expected [[rules]]")
+    tables = data.get("rules", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise RuleError(str(path), None, "'rules' must be an array of tables: [[rules]]")
+    return tables
+
+
+def _check_id(path: Path, table: dict[str, Any], domain: str | None, seen: dict[str, str]) -> str:
+    rule_id = table.get("id")
+    if not isinstance(rule_id, str) or not (match := RULE_ID.match(rule_id)):
+        raise RuleError(str(path), str(rule_id), "id must be 'category.slug' (lowercase, digits, dashes)")
+    category = match["category"]
+    if category not in Category.__members__.values():
+        options = ", ".join(c.value for c in Category)
+        raise RuleError(str(path), rule_id, f"unknown category {category!r}; one of: {options}")
+    if domain is None and path.stem != category:
+        raise RuleError(str(path), rule_id, f"a {category} rule belongs in {category}.toml")
+    if rule_id in seen:
+        raise RuleError(str(path), rule_id, f"duplicate id, first defined in {seen[rule_id]}")
+    seen[rule_id] = str(path)
+    return rule_id
+
+
+def _build_rule(path: Path, table: dict[str, Any], domain: str | None) -> Rule:
+    rule_id = table["id"]
+    where = str(path)
+    unknown = set(table) - set(RULE_KEYS)
+    if unknown:
+        valid = "; ".join(f"{k}: {v}" for k, v in RULE_KEYS.items())
+        raise RuleError(where, rule_id, f"unknown keys {sorted(unknown)}; valid keys are {valid}")
+    missing = [k for k in REQUIRED_KEYS if not table.get(k)]
+    if missing:
+        raise RuleError(where, rule_id, f"missing or empty: {', '.join(missing)}")
+    rule = Rule(
+        id=rule_id,
+        category=Category(rule_id.split(".", 1)[0]),
+        why=_string(where, rule_id, table, "why"),
+        pattern=_compile(where, rule_id, table),
+        max_words=_positive_int(where, rule_id, table.get("max_words")),
+        section=_flag(where, rule_id, table, "section"),
+        source=where,
+        domain=domain,
+    )
+    _check_examples(rule, _strings(where, rule_id, table, "must_match"), expected=True)
+    _check_examples(rule, _strings(where, rule_id, table, "must_not_match"), expected=False)
+    return rule
+
+
+def _compile(where: str, rule_id: str, table: dict[str, Any]) -> re.Pattern[str]:
+    source = _string(where, rule_id, table, "text")
+    flags = 0 if _flag(where, rule_id, table, "case_sensitive") else re.IGNORECASE
+    try:
+        pattern = re.compile(source, flags)
+    except re.error as exc:
+        raise RuleError(where, rule_id, f"text is not a valid regular expression: {exc}") from exc
+    if pattern.search(""):
+        raise RuleError(where, rule_id, "text matches the empty string, so it would match every block")
+    return pattern
+
+
+def _check_examples(rule: Rule, examples: Iterable[str], expected: bool) -> None:
+    for example in examples:
+        if rule.matches(normalise(example)) != expected:
+            verb = "does not match" if expected else "matches"
+            key = "must_match" if expected else "must_not_match"
+            raise RuleError(rule.source, rule.id, f"{key} example {example!r}: the rule {verb} it")
+
+
+def _string(where: str, rule_id: str, table: dict[str, Any], key: str) -> str:
+    value = table[key]
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(where, rule_id, f"{key} must be a non-empty string")
+    return value.strip()
+
+
+def _strings(where: str, rule_id: str, table: dict[str, Any], key: str) -> list[str]:
+    value = table[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(where, rule_id, f"{key} must be a list of strings")
+    return value
+
+
+def _flag(where: str, rule_id: str, table: dict[str, Any], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise RuleError(where, rule_id, f"{key} must be true or false")
+    return value
+
+
+def _positive_int(where: str, rule_id: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise RuleError(where, rule_id, "max_words must be a positive integer")
+    return value

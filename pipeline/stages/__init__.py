@@ -1,0 +1,22 @@
+"""The stages of the pipeline, one module each, and the default order."""
+
+from __future__ import annotations
+
+from pipeline.rules import RuleSet
+from pipeline.stages.base import Stage
+from pipeline.stages.dedupe_blocks import DedupeBlocks
+from pipeline.stages.detect_language import DetectLanguage
+from pipeline.stages.strip_rules import StripRules
+from pipeline.stages.strip_sections import StripSections
+
+__all__ = ["Stage", "default_stages"]
+
+
+def default_stages(rules: RuleSet) -> list[Stage]:
+    """The standard stages in order: rules first, then structure, then language."""
+    return [
+        StripRules(rules),
+        StripSections(rules),
+        DedupeBlocks(),
+        DetectLanguage(),
+    ]
