@@ -44,11 +44,17 @@ def main() -> None:
 
 @main.command("run")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT, show_default=True,
-              help="Output folder: documents/, blocks/, manifest.json.")  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Output folder: documents/, blocks/, manifest.json.",
+)
 @RULES_OPTION
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores).")  # fmt: skip
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
+)
 @click.option("--resume", is_flag=True, help="Skip shards already written by the same run.")
 @click.option("--disable", multiple=True, metavar="STAGE", help="Turn a stage off by name (repeatable).")
 def run_command(
@@ -190,8 +196,11 @@ def stats_command(directory: Path, as_json: bool) -> None:
         out.print_json(data=manifest)
         return
     chars_in = manifest["chars_in"] or 1
-    out.print(f"[bold]{manifest['docs']:,} documents[/], {manifest['chars_in']:,} chars in, "
-              f"{manifest['chars_out']:,} out ({100 * manifest['chars_out'] / chars_in:.1f}% kept)")  # fmt: skip
+    kept = 100 * manifest["chars_out"] / chars_in
+    out.print(
+        f"[bold]{manifest['docs']:,} documents[/], {manifest['chars_in']:,} chars in, "
+        f"{manifest['chars_out']:,} out ({kept:.1f}% kept)"
+    )
     out.print(_status_table(manifest))
     out.print(_removed_table("category", manifest["removed_chars_by_category"], chars_in))
     out.print(_removed_table("rule", manifest["removed_chars_by_rule"], chars_in, limit=15))

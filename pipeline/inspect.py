@@ -24,6 +24,7 @@ CATEGORY_COLOURS: dict[Category, str] = {
     Category.SEARCH: "bright_blue",
     Category.AD: "red",
     Category.COMMENTS: "bright_yellow",
+    Category.UI: "bright_black",
     Category.DUPLICATE: "white",
     Category.TEMPLATE: "white",
     Category.LOW_QUALITY: "bright_red",

@@ -31,6 +31,7 @@ class Category(StrEnum):
     SEARCH = "search"
     AD = "ad"
     COMMENTS = "comments"
+    UI = "ui"
     DUPLICATE = "duplicate"
     TEMPLATE = "template"
     LOW_QUALITY = "low_quality"
@@ -83,7 +84,11 @@ class Page:
 
 @dataclass(slots=True)
 class LineFeatures:
-    """What a text line still tells about its role once markup is gone."""
+    """What a text line still tells about its role once markup is gone.
+
+    The first group describes the line alone; the second its place in the
+    page (filled in once all lines are known).
+    """
 
     chars: int
     words: int
@@ -92,6 +97,11 @@ class LineFeatures:
     ends_sentence: bool
     link_like: bool
     blank_before: bool
+    capitalised: float
+    markup_only: bool
+    short_run: int = 0
+    repeats: int = 1
+    indent_offset: int | None = None
 
 
 @dataclass(slots=True)

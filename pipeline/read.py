@@ -9,9 +9,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import logging
 import re
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,9 @@ HTML_SIGNATURE = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|a\s|span|table|script|br)\b", re.I
 )
 CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 12, 13, 27))
+#: bs4 logs a warning for every page with undecodable bytes; replacing them is
+#: the documented behaviour here, not news.
+DAMMIT_LOGGER = logging.getLogger("bs4.dammit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +168,27 @@ def _check_content(data: bytes, kind: SourceKind) -> None:
 
 
 def decode(record: Record) -> Page:
-    """Decode a record's bytes: BOM, declared charset (HTML), UTF-8, then windows-1252."""
+    """Decode a record's bytes: valid UTF-8 as it is, else BOM, declared charset (HTML),
+    then windows-1252 (undecodable bytes become U+FFFD)."""
     page_kind: PageKind = "html" if record.source_kind == "html" else "text"
-    dammit = UnicodeDammit(record.data, is_html=page_kind == "html")
+    try:
+        return Page(record.data.decode("utf-8-sig"), page_kind, "utf-8")
+    except UnicodeDecodeError:
+        pass
+    with _quiet(DAMMIT_LOGGER):
+        dammit = UnicodeDammit(record.data, is_html=page_kind == "html")
     if dammit.unicode_markup is None:
         tried = ", ".join(enc for enc, _ in dammit.tried_encodings)
         raise InputError(f"cannot decode bytes as text (tried {tried})")
     return Page(dammit.unicode_markup, page_kind, dammit.original_encoding or "ascii")
+
+
+@contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Silence ``logger`` below errors for the duration of the block."""
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

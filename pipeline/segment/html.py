@@ -17,7 +17,7 @@ from lxml import etree
 
 from pipeline.errors import InputError
 from pipeline.model import Block
-from pipeline.segment.text import line_features
+from pipeline.segment.text import add_page_features, line_features
 
 #: Elements whose content is never visible text.
 INVISIBLE_TAGS = frozenset(
@@ -87,6 +87,7 @@ def segment_html(markup: str) -> tuple[list[Block], str | None]:
             if element.tag in BLOCK_TAGS or element is root:
                 collector.leave()
             collector.add(element.tail)
+    add_page_features(collector.blocks)
     return collector.blocks, _title(root)
 
 

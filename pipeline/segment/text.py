@@ -1,31 +1,37 @@
 """Segment a plain-text dump (the visible text of a page) into line blocks.
 
 Every non-blank line is a block. What the line still tells about its role
-once the markup is gone is kept as :class:`~pipeline.model.LineFeatures`:
-its length, words, indentation (inscriptis dumps indent by DOM depth), bullet
+once the markup is gone is kept as :class:`~pipeline.model.LineFeatures`: its
+length, words, indentation (inscriptis dumps indent by DOM depth), bullet
 marker (w3m renders list items as ``•``, inscriptis as ``*``), whether it ends
-like a sentence, whether it reads like a link, and whether a blank line
-precedes it.
+like a sentence or reads like a link, and, once the whole page is known, the
+run of short lines it belongs to, how often it repeats and how far its
+indentation is from that of the page's prose.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pipeline.model import Block, LineFeatures
 
-#: List markers of text dumps: w3m (•, □, ◦, ■), inscriptis (*, +, -) and
-#: ordered items ("1.", "2)").
-BULLET = re.compile(r"^(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])(?=\s)")
+#: List markers: w3m (•, □, ◦, ☆), inscriptis (*, +, -), any other lone symbol
+#: before a space, and ordered items ("1.", "2)").
+BULLET = re.compile(r"^(?:[^\w\s\"'“‘«(\[<$€£#@&%]|\d{1,3}[.)])(?=\s)")
 WORD = re.compile(r"\w+")
 #: How a sentence or a sentence-like block ends (quotes and brackets allowed after).
 SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
+#: A line made only of w3m's bracketed images, buttons and form fields.
+MARKUP_ONLY = re.compile(r"^(?:\[[^\]]*\]\s*)+$")
+NON_WORD = re.compile(r"\W+")
 
 #: A line of at most this many words without a sentence end reads like a link
 #: or a menu item: navigation labels are one to five words (Home, Contact us,
 #: Terms of Service, Frequently Asked Questions).
 LINK_LIKE_MAX_WORDS = 6
-
+#: Lines of at least this many words set the page's prose indentation.
+PROSE_MIN_WORDS = 20
 TAB_WIDTH = 8
 
 
@@ -41,22 +47,72 @@ def segment_text(text: str) -> list[Block]:
         features = line_features(line, stripped, blank_before)
         blocks.append(Block(len(blocks), stripped, line_start=number, line_end=number, features=features))
         blank_before = False
+    add_page_features(blocks)
     return blocks
 
 
 def line_features(line: str, stripped: str, blank_before: bool) -> LineFeatures:
-    """The features of one line; ``stripped`` is ``line`` without surrounding space."""
+    """The features of one line alone; ``stripped`` is ``line`` without surrounding space."""
     bullet_match = BULLET.match(stripped)
-    bullet = bullet_match.group() if bullet_match else ""
-    words = len(WORD.findall(stripped))
+    words = WORD.findall(stripped)
     ends_sentence = SENTENCE_END.search(stripped) is not None
     expanded = line.expandtabs(TAB_WIDTH)
     return LineFeatures(
         chars=len(stripped),
-        words=words,
+        words=len(words),
         indent=len(expanded) - len(expanded.lstrip()),
-        bullet=bullet,
+        bullet=bullet_match.group() if bullet_match else "",
         ends_sentence=ends_sentence,
-        link_like=words <= LINK_LIKE_MAX_WORDS and not ends_sentence,
+        link_like=len(words) <= LINK_LIKE_MAX_WORDS and not ends_sentence,
         blank_before=blank_before,
+        capitalised=_capitalised_share(words),
+        markup_only=MARKUP_ONLY.match(stripped) is not None,
     )
+
+
+def _capitalised_share(words: list[str]) -> float:
+    lettered = [w for w in words if w[0].isalpha()]
+    if not lettered:
+        return 0.0
+    return sum(w[0].isupper() for w in lettered) / len(lettered)
+
+
+def add_page_features(blocks: list[Block]) -> None:
+    """Fill the features that depend on the whole page: runs, repeats, indent offset."""
+    features = [b.features for b in blocks if b.features is not None]
+    _mark_short_runs(features)
+    counts = Counter(repeat_key(b.text) for b in blocks)
+    prose_indent = _prose_indent(features)
+    for block in blocks:
+        if block.features is not None:
+            block.features.repeats = counts[repeat_key(block.text)]
+            if prose_indent is not None:
+                block.features.indent_offset = block.features.indent - prose_indent
+
+
+def repeat_key(text: str) -> str:
+    """What two blocks share when one repeats the other: words, case folded."""
+    return NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def _mark_short_runs(features: list[LineFeatures]) -> None:
+    start = 0
+    while start < len(features):
+        if not features[start].link_like:
+            start += 1
+            continue
+        end = start
+        while end < len(features) and features[end].link_like:
+            end += 1
+        for f in features[start:end]:
+            f.short_run = end - start
+        start = end
+
+
+def _prose_indent(features: list[LineFeatures]) -> int | None:
+    """The indentation carrying most prose words, or None when the page has no prose."""
+    weight: Counter[int] = Counter()
+    for f in features:
+        if f.words >= PROSE_MIN_WORDS:
+            weight[f.indent] += f.words
+    return weight.most_common(1)[0][0] if weight else None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pipeline.rules import RuleSet
 from pipeline.stages.base import Stage
+from pipeline.stages.classify_blocks import ClassifyBlocks
 from pipeline.stages.dedupe_blocks import DedupeBlocks
 from pipeline.stages.detect_language import DetectLanguage
+from pipeline.stages.strip_author_box import StripAuthorBox
 from pipeline.stages.strip_rules import StripRules
 from pipeline.stages.strip_sections import StripSections
 
@@ -13,9 +15,11 @@ __all__ = ["Stage", "default_stages"]
 
 
 def default_stages(rules: RuleSet) -> list[Stage]:
-    """The standard stages in order: rules first, then structure, then language."""
+    """The standard stages in order: rules, author box, context, the tail, then language."""
     return [
         StripRules(rules),
+        StripAuthorBox(),
+        ClassifyBlocks(),
         StripSections(rules),
         DedupeBlocks(),
         DetectLanguage(),

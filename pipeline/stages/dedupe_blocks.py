@@ -7,15 +7,13 @@ removed is kept where it appears in the content.
 
 from __future__ import annotations
 
-import re
-
 from pipeline.model import Category, Doc
+from pipeline.segment.text import repeat_key
 
 #: Blocks shorter than this many words are not deduplicated: short repeats
 #: ("Reply", "Read more", a price) are common in real content and cheap.
 MIN_WORDS = 4
 RULE_ID = "duplicate.repeated-block"
-NON_WORD = re.compile(r"\W+")
 
 
 class DedupeBlocks:
@@ -29,7 +27,7 @@ class DedupeBlocks:
         for block in doc.blocks:
             if not block.kept or block.features is None or block.features.words < MIN_WORDS:
                 continue
-            key = NON_WORD.sub(" ", block.text.casefold()).strip()
+            key = repeat_key(block.text)
             if key in first_seen:
                 block.remove(Category.DUPLICATE, RULE_ID, f"repeats block {first_seen[key]}")
             else:

@@ -1,23 +1,27 @@
-"""Stage ``strip_sections``: a section heading takes the blocks under it along.
+"""Stage ``strip_sections``: cut the page at a section heading that follows the main text.
 
 A rule with ``section = true`` ("Related posts", "About the author",
-"Comments") marks a heading; the blocks that follow belong to that section
-until the next section heading, or until the main text resumes (two prose
-paragraphs in a row), so a sidebar list before an article does not swallow
-the article.
+"Comments") marks a heading. When most of the page's main text lies before
+it, the heading opens the page's tail: every block after it goes, with the
+heading's category, until another section heading takes over. A heading
+above most of the main text (a sidebar list, a "Latest" listing that is the
+page itself) removes only its own line.
 """
 
 from __future__ import annotations
 
 from pipeline.model import Block, Doc
 from pipeline.rules import RuleSet
+from pipeline.stages.layout import share_before
 
-#: A prose paragraph has at least this many words and ends like a sentence.
-PROSE_MIN_WORDS = 20
+#: Share of the page's kept words that must lie before a section heading for
+#: it to open the tail. Half: on the development benchmark lower values cut
+#: listings after their first items, higher ones keep comment threads.
+TAIL_MIN_SHARE = 0.5
 
 
 class StripSections:
-    """Extend every section heading's removal over the blocks of its section."""
+    """Remove the tail of the page from the first section heading after the main text."""
 
     name = "strip_sections"
     guarded = True
@@ -27,23 +31,11 @@ class StripSections:
 
     def __call__(self, doc: Doc) -> Doc:
         heading: Block | None = None
-        blocks = doc.blocks
-        for i, block in enumerate(blocks):
+        for block, share in zip(doc.blocks, share_before(doc.blocks), strict=True):
             if block.rule_id in self.section_rules and block.stage == "strip_rules":
-                heading = block
-                continue
-            if heading is None or not block.kept:
-                continue
-            if _is_prose(block) and i + 1 < len(blocks) and _is_prose(blocks[i + 1]):
-                heading = None
-                continue
-            rule = self.section_rules[heading.rule_id or ""]
-            block.remove(
-                rule.category, rule.id, f"in section headed {heading.text[:40]!r} (block {heading.index})"
-            )
+                if heading is not None or share >= TAIL_MIN_SHARE:
+                    heading = block
+            elif heading is not None:
+                rule = self.section_rules[heading.rule_id or ""]
+                block.remove(rule.category, rule.id, f"in the section headed {heading.text[:40]!r}")
         return doc
-
-
-def _is_prose(block: Block) -> bool:
-    features = block.features
-    return features is not None and features.words >= PROSE_MIN_WORDS and features.ends_sentence

@@ -1,0 +1,183 @@
+"""Stage ``classify_blocks``: decide the blocks no rule named, from their neighbours.
+
+Two passes, as jusText does for paragraphs (Pomikálek 2011), on lines:
+
+1. Each block is classed on its own: ``bad`` (already removed, a bracketed
+   placeholder, an item of a long run of short lines), ``good`` (prose:
+   long, ends like a sentence, mostly lowercase), ``neargood`` (a sentence
+   or a long line) or ``short``.
+2. Short blocks take the class of the nearest good or bad blocks around them
+   (a heading or list item between paragraphs is content; a link between
+   menu items is not), then near-good blocks do the same. The page edges
+   count as bad.
+
+The headline just above the first good block is kept as the page's title
+(and its copies there removed as duplicates). Blocks classed bad are
+removed. Their category comes from the boilerplate
+around them: the nearest block a rule removed in the same run of bad blocks
+(a headline under "Latest headlines" is ``related``), else ``nav`` before the
+main text, ``footer`` after it and ``low_quality`` in between.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pipeline.model import Block, Category, Doc
+from pipeline.segment.text import repeat_key
+
+#: Prose: at least this many words, ending like a sentence (or twice as long).
+#: jusText's 200 characters of a paragraph are about 30 words; lines of text
+#: dumps split paragraphs less, so fewer words make a good line.
+GOOD_MIN_WORDS = 15
+#: A line this long, or a sentence of ``SENTENCE_MIN_WORDS``, is near-good.
+NEARGOOD_MIN_WORDS = 8
+SENTENCE_MIN_WORDS = 4
+#: Prose is mostly lowercase: above this share of capitalised words a long
+#: line is a list of names or titles, not prose.
+GOOD_MAX_CAPITALISED = 0.6
+#: Items of a run of this many short lines are menu entries (8% of such lines
+#: are main text on the development benchmark).
+MENU_RUN = 10
+MENU_ITEM_MAX_WORDS = 6
+#: The title is searched this many blocks above the first good block
+#: (past bylines, dates and share buttons).
+TITLE_LOOKBACK = 5
+TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 25
+TITLE_COPY_RULE = "duplicate.title-copy"
+
+
+class Class(Enum):
+    """Classes of the two passes, as jusText names them."""
+
+    BAD = "bad"
+    SHORT = "short"
+    NEARGOOD = "neargood"
+    GOOD = "good"
+
+
+class ClassifyBlocks:
+    """Remove the blocks classed bad after the context pass."""
+
+    name = "classify_blocks"
+    guarded = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        blocks = doc.blocks
+        removed_before = [not b.kept for b in blocks]
+        initial = [initial_class(b) for b in blocks]
+        final = revise(initial)
+        good = [i for i, c in enumerate(final) if c is Class.GOOD]
+        first_good, last_good = (good[0], good[-1]) if good else (len(blocks), -1)
+        title = find_title(blocks, first_good)
+        if title is not None:
+            final[title] = Class.GOOD
+            doc.title = doc.title or blocks[title].text
+            _remove_title_copies(blocks, title, first_good)
+        for i, block in enumerate(blocks):
+            if final[i] is Class.BAD and block.kept:
+                category, why = _category_from_context(
+                    blocks, removed_before, final, i, (first_good, last_good)
+                )
+                detail = f"{initial[i].value} line among boilerplate; {why}"
+                block.remove(category, f"{category.value}.among-boilerplate", detail)
+        return doc
+
+
+def initial_class(block: Block) -> Class:
+    """The class of a block judged on its own."""
+    f = block.features
+    if not block.kept or f is None or f.markup_only:
+        return Class.BAD
+    if f.short_run >= MENU_RUN and f.words <= MENU_ITEM_MAX_WORDS:
+        return Class.BAD
+    prose_length = f.ends_sentence or f.words >= 2 * GOOD_MIN_WORDS
+    if f.words >= GOOD_MIN_WORDS and prose_length and f.capitalised <= GOOD_MAX_CAPITALISED:
+        return Class.GOOD
+    if f.words >= NEARGOOD_MIN_WORDS or (f.ends_sentence and f.words >= SENTENCE_MIN_WORDS):
+        return Class.NEARGOOD
+    return Class.SHORT
+
+
+def find_title(blocks: list[Block], first_good: int) -> int | None:
+    """The earliest copy of the headline-like block nearest above the first good block."""
+    window = range(first_good - 1, max(-1, first_good - 1 - TITLE_LOOKBACK), -1)
+    for i in window:
+        if _is_headline(blocks[i]):
+            key = repeat_key(blocks[i].text)
+            copies = [j for j in window if blocks[j].kept and repeat_key(blocks[j].text) == key]
+            return min(copies)
+    return None
+
+
+def _is_headline(block: Block) -> bool:
+    f = block.features
+    if not block.kept or f is None or f.bullet:
+        return False
+    if not TITLE_MIN_WORDS <= f.words <= TITLE_MAX_WORDS:
+        return False
+    return not f.ends_sentence or block.text.endswith(("?", "!"))
+
+
+def _remove_title_copies(blocks: list[Block], title: int, first_good: int) -> None:
+    key = repeat_key(blocks[title].text)
+    for block in blocks[title + 1 : first_good]:
+        if block.kept and repeat_key(block.text) == key:
+            block.remove(Category.DUPLICATE, TITLE_COPY_RULE, f"repeats the title, block {title}")
+
+
+def revise(initial: list[Class]) -> list[Class]:
+    """The context pass: short, then near-good blocks take their neighbours' class."""
+    classes = list(initial)
+    revised = list(classes)
+    for i, c in enumerate(classes):
+        if c is Class.SHORT:
+            revised[i] = _revise_short(classes, i)
+    classes = revised
+    revised = list(classes)
+    for i, c in enumerate(classes):
+        if c is Class.NEARGOOD:
+            both_bad = _neighbour(classes, i, -1) is Class.BAD and _neighbour(classes, i, 1) is Class.BAD
+            revised[i] = Class.BAD if both_bad else Class.GOOD
+    return revised
+
+
+def _revise_short(classes: list[Class], i: int) -> Class:
+    before, after = _neighbour(classes, i, -1), _neighbour(classes, i, 1)
+    if before is after:
+        return before
+    # Between good and bad: content when a near-good block sits on the bad side.
+    near_bad_side = -1 if before is Class.BAD else 1
+    if _neighbour(classes, i, near_bad_side, skip_neargood=False) is Class.NEARGOOD:
+        return Class.GOOD
+    return Class.BAD
+
+
+def _neighbour(classes: list[Class], i: int, step: int, *, skip_neargood: bool = True) -> Class:
+    """The nearest good or bad block (or near-good one) in direction ``step``; edges are bad."""
+    j = i + step
+    while 0 <= j < len(classes):
+        c = classes[j]
+        if c is Class.BAD or c is Class.GOOD or (c is Class.NEARGOOD and not skip_neargood):
+            return c
+        j += step
+    return Class.BAD
+
+
+def _category_from_context(
+    blocks: list[Block], removed_before: list[bool], final: list[Class], i: int, good_span: tuple[int, int]
+) -> tuple[Category, str]:
+    """The category of the nearest earlier removal in the same run of bad blocks."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(blocks) and final[j] is Class.BAD:
+            neighbour = blocks[j]
+            if removed_before[j] and neighbour.category is not None:
+                return neighbour.category, f"like block {j} ({neighbour.rule_id})"
+            j += step
+    first_good, last_good = good_span
+    if i < first_good:
+        return Category.NAV, "before the main text"
+    if i > last_good:
+        return Category.FOOTER, "after the main text"
+    return Category.LOW_QUALITY, "inside the main text"
