@@ -21,7 +21,7 @@ import pandas as pd
 from pipeline.model import Doc, Record, SourceKind
 from pipeline.read import InputFile, read_records
 from pipeline.runner import Pipeline
-from pipeline.write import BLOCKS, DOCUMENTS, block_rows
+from pipeline.write import BLOCK_SCHEMA, BLOCKS, DOCUMENTS, block_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class Result:
     @property
     def blocks(self) -> pd.DataFrame:
         """One row per block: text, kept, category, rule_id, stage, detail, position."""
-        return pd.DataFrame(list(block_rows(self.doc)))
+        return pd.DataFrame(list(block_rows(self.doc)), columns=BLOCK_SCHEMA.names)
 
 
 @cache

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +102,19 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _signature(path: Path) -> str:
+    """Size and modification time: what tells that a file changed since a shard was written."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def _shard(index: int, files: list[InputFile], run_key: str) -> Shard:
     digest = hashlib.sha256(run_key.encode())
     for item in files:
-        digest.update(f"\0{item.root}\0{item.source_path}\0{_size(item.path)}".encode())
+        digest.update(f"\0{item.root}\0{item.source_path}\0{_signature(item.path)}".encode())
     return Shard(f"part-{index:05d}", tuple(files), digest.hexdigest())
 
 
@@ -150,20 +158,13 @@ def run(
     return result
 
 
-@cache
-def _pipeline(rules_dir: Path, disable: tuple[str, ...]) -> Pipeline:
-    """One pipeline per worker process and configuration: rules load once."""
-    return Pipeline.default(load_rules(rules_dir), disable=disable)
-
-
 def _clean_shard_job(job: tuple[Shard, RunConfig, dict[str, str]]) -> None:
     clean_shard(*job)
 
 
 def clean_shard(shard: Shard, config: RunConfig, provenance: dict[str, str]) -> None:
     """Clean one shard and write its stats, blocks and documents files (documents last)."""
-    pipe = _pipeline(config.rules_dir, config.disable)
-    pipe.take_stats()
+    pipe = Pipeline.default(load_rules(config.rules_dir), disable=config.disable)
     docs = [pipe.clean(record) for item in shard.files for record in read_records(item)]
     stats = pipe.take_stats()
     write_json_atomic({"key": shard.key, "stats": stats.to_dict()}, _stats_path(config.out, shard))

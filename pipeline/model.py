@@ -68,8 +68,9 @@ class Record:
 
     @property
     def doc_id(self) -> str:
-        """Stable id: the same input bytes and record index give the same id."""
-        key = f"{self.source_sha256}:{self.record}".encode()
+        """Stable id: the same input bytes, path and record index give the same id in every
+        run; two copies of a file at different paths are two documents."""
+        key = f"{self.source_path}\0{self.source_sha256}\0{self.record}".encode()
         return hashlib.sha256(key).hexdigest()[:20]
 
 

@@ -27,6 +27,7 @@ from pipeline.model import Page, PageKind, Record, SourceKind
 #: development benchmark (0.6 MiB).
 MAX_INPUT_BYTES = 64 * 2**20
 
+READ_CHUNK = 2**20
 #: Bytes looked at to tell binary from text and HTML from plain text.
 SNIFF_BYTES = 8192
 
@@ -96,13 +97,15 @@ def _is_hidden(path: Path, root: Path) -> bool:
 def read_records(item: InputFile) -> Iterator[Record]:
     """The records of one input file: one for a page, an error record for a bad file."""
     path = item.source_path
-    try:
-        raw = _read_capped(item.path.open("rb"))
-    except OSError as exc:
-        yield _error_record(path, "", "text", f"cannot read file: {exc.strerror or exc}")
-        return
-    sha = hashlib.sha256(raw).hexdigest()
     kind = _kind_from_name(item.path.name)
+    try:
+        raw, sha = _read_file(item.path)
+    except OSError as exc:
+        yield _error_record(path, "", kind or "text", f"cannot read file: {exc.strerror or exc}")
+        return
+    if raw is None:
+        yield _error_record(path, sha, kind or "text", f"larger than the {_size(MAX_INPUT_BYTES)} limit")
+        return
     try:
         data = _gunzip(raw) if raw.startswith(GZIP_MAGIC) else raw
         kind = kind or sniff_kind(data)
@@ -117,21 +120,33 @@ def _error_record(path: str, sha: str, kind: SourceKind, message: str) -> Record
     return Record(source_path=path, record=0, source_sha256=sha, source_kind=kind, error=message)
 
 
-def _read_capped(stream: io.BufferedIOBase | gzip.GzipFile) -> bytes:
-    with stream:
-        data = stream.read(MAX_INPUT_BYTES + 1)
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"larger than the {MAX_INPUT_BYTES // 2**20} MiB limit for one input")
-    return data
+def _read_file(path: Path) -> tuple[bytes | None, str]:
+    """The file's bytes (None past the size limit) and the SHA-256 of all of them."""
+    digest = hashlib.sha256()
+    chunks: list[bytes] = []
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(READ_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            if size <= MAX_INPUT_BYTES:
+                chunks.append(chunk)
+    return (b"".join(chunks) if size <= MAX_INPUT_BYTES else None), digest.hexdigest()
 
 
 def _gunzip(raw: bytes) -> bytes:
     try:
-        return _read_capped(gzip.GzipFile(fileobj=io.BytesIO(raw)))
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(MAX_INPUT_BYTES + 1)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise InputError(f"corrupt or truncated gzip: {exc}") from exc
-    except InputError as exc:
-        raise InputError(f"decompressed {exc}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"larger than the {_size(MAX_INPUT_BYTES)} limit once decompressed")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
 def _kind_from_name(name: str) -> SourceKind | None:

@@ -7,8 +7,13 @@ text (bullet marker removed, case ignored unless ``case_sensitive``), and
 ``must_match`` / ``must_not_match`` examples that are checked at load.
 ``rules/<category>.toml`` holds only that category's rules;
 ``rules/sites/<domain>.toml`` holds rules of any category that apply only to
-pages of that domain. A malformed file fails at load with
-:class:`~pipeline.errors.RuleError` naming the file, the rule and the problem.
+pages of that domain. A block gets the first rule that matches it: site
+rules first, then the categories in :data:`MATCH_ORDER` (the most specific
+vocabularies first), each file's rules in file order. So that this order
+never silently takes a rule's own example, every ``must_match`` example must
+not be claimed by an earlier rule of another category. A malformed file
+fails at load with :class:`~pipeline.errors.RuleError` naming the file, the
+rule and the problem.
 
 Example::
 
@@ -47,6 +52,27 @@ RULE_KEYS = {
     "must_not_match": "examples the rule must not match",
 }
 REQUIRED_KEYS = ("id", "why", "text", "must_match", "must_not_match")
+#: The order categories are tried in: specific vocabularies (a cookie banner,
+#: a share bar) before generic ones (site links, buttons).
+MATCH_ORDER: tuple[Category, ...] = (
+    Category.COOKIE,
+    Category.NEWSLETTER,
+    Category.SOCIAL,
+    Category.SEARCH,
+    Category.COMMENTS,
+    Category.AUTHOR_BIO,
+    Category.BYLINE,
+    Category.RELATED,
+    Category.TAGS,
+    Category.AD,
+    Category.FOOTER,
+    Category.NAV,
+    Category.UI,
+    Category.TEMPLATE,
+    Category.LOW_QUALITY,
+    Category.DUPLICATE,
+    Category.EMPTY,
+)
 BULLET = re.compile(r"^\s*(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])\s+")
 SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
@@ -69,6 +95,7 @@ class Rule:
     section: bool
     source: str
     domain: str | None
+    must_match: tuple[str, ...] = ()
 
     def matches(self, text: str, words: int | None = None) -> bool:
         """Whether the rule fires on already-normalised ``text`` of ``words`` words."""
@@ -117,33 +144,79 @@ def default_rules_dir() -> Path:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    """The rule files of ``directory``: ``*.toml`` and ``sites/*.toml``, sorted."""
+    """The rule files of ``directory`` in match order: ``sites/*.toml``, then ``MATCH_ORDER``."""
     if not directory.is_dir():
         raise RuleError(str(directory), None, "not a folder of rule files")
-    return sorted(directory.glob("*.toml")) + sorted((directory / "sites").glob("*.toml"))
+    rank = {c.value: i for i, c in enumerate(MATCH_ORDER)}
+    categories = sorted(directory.glob("*.toml"), key=lambda p: (rank.get(p.stem, len(rank)), p.name))
+    return sorted((directory / "sites").glob("*.toml")) + categories
 
 
 def load_rules(directory: Path | None = None) -> RuleSet:
-    """Load, validate and hash every rule file of ``directory`` (default: the shipped rules)."""
+    """Load, validate and hash every rule file of ``directory`` (default: the shipped rules).
+
+    Files are read on every call; an unchanged set of files returns the rule
+    set already validated, so a rule edited between two runs of one process
+    takes effect and an unchanged one costs no recompiling.
+    """
     directory = directory or default_rules_dir()
     files = rule_files(directory)
     if not files:
         raise RuleError(str(directory), None, "no *.toml rule files")
+    contents = [(path, path.read_bytes()) for path in files]
+    digest = hashlib.sha256()
+    for path, raw in contents:
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
+    key = (str(directory.resolve()), digest.hexdigest())
+    if key not in _VALIDATED:
+        if len(_VALIDATED) >= VALIDATED_KEPT:
+            del _VALIDATED[next(iter(_VALIDATED))]
+        _VALIDATED[key] = _build_rule_set(contents, digest.hexdigest())
+    return _VALIDATED[key]
+
+
+#: Validated rule sets kept per process (two rule folders compared side by
+#: side, and a few edits of each).
+VALIDATED_KEPT = 8
+_VALIDATED: dict[tuple[str, str], RuleSet] = {}
+
+
+def _build_rule_set(contents: list[tuple[Path, bytes]], sha256: str) -> RuleSet:
     rules: list[Rule] = []
     retired: list[str] = []
     seen: dict[str, str] = {}
-    digest = hashlib.sha256()
-    for path in files:
-        raw = path.read_bytes()
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + raw + b"\0")
+    for path, raw in contents:
         domain = path.stem if path.parent.name == "sites" else None
         for table in _rule_tables(path, raw):
             rule_id = _check_id(path, table, domain, seen)
-            if table.get("enabled", True) is False:
+            enabled = table.get("enabled", True)
+            if not isinstance(enabled, bool):
+                raise RuleError(str(path), rule_id, "enabled must be true or false")
+            if not enabled:
                 retired.append(rule_id)
                 continue
             rules.append(_build_rule(path, table, domain))
-    return RuleSet(tuple(rules), digest.hexdigest(), tuple(retired))
+    _check_not_shadowed(rules)
+    return RuleSet(tuple(rules), sha256, tuple(retired))
+
+
+def _check_not_shadowed(rules: list[Rule]) -> None:
+    """Fail when an earlier rule of another category claims a rule's own example."""
+    for i, rule in enumerate(rules):
+        for example in rule.must_match:
+            text = normalise(example)
+            for earlier in rules[:i]:
+                if (
+                    earlier.category is not rule.category
+                    and earlier.domain == rule.domain
+                    and earlier.matches(text)
+                ):
+                    raise RuleError(
+                        rule.source,
+                        rule.id,
+                        f"must_match example {example!r} is claimed by {earlier.id} ({earlier.source}), "
+                        "which is tried first; narrow one of the two",
+                    )
 
 
 def _rule_tables(path: Path, raw: bytes) -> list[dict[str, Any]]:
@@ -195,8 +268,9 @@ def _build_rule(path: Path, table: dict[str, Any], domain: str | None) -> Rule:
         section=_flag(where, rule_id, table, "section"),
         source=where,
         domain=domain,
+        must_match=tuple(_strings(where, rule_id, table, "must_match")),
     )
-    _check_examples(rule, _strings(where, rule_id, table, "must_match"), expected=True)
+    _check_examples(rule, rule.must_match, expected=True)
     _check_examples(rule, _strings(where, rule_id, table, "must_not_match"), expected=False)
     return rule
 

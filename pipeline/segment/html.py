@@ -1,6 +1,8 @@
 """Segment an HTML page into blocks in reading order.
 
-lxml parses the page (robust to broken markup). Every block-level element
+lxml parses the page (robust to broken markup, nesting allowed to libxml2's
+largest depth). A page nested deeper than that becomes an error instead of
+silently losing what follows the cut. Every block-level element
 (paragraphs, headings, list items, table cells, ``pre``, blockquotes, ...)
 starts a new block; inline text belongs to the innermost open block. One
 iterative walk over the tree, so deep nesting cannot exhaust the stack. The
@@ -33,6 +35,8 @@ BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 SPACE = re.compile(r"\s+")
+#: libxml2 stops building the tree past this depth even with ``huge_tree``.
+MAX_DEPTH = 2048
 
 
 class _BlockCollector:
@@ -67,10 +71,13 @@ class _BlockCollector:
 
 def segment_html(markup: str) -> tuple[list[Block], str | None]:
     """Blocks of visible text in reading order, and the page's ``<title>``."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"HTML could not be parsed: {exc}") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise InputError(f"HTML nested deeper than {MAX_DEPTH} elements: the parser cannot read past that")
     collector = _BlockCollector(root.getroottree())
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, element in walker:

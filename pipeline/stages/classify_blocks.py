@@ -11,7 +11,7 @@ Two passes, as jusText does for paragraphs (Pomikálek 2011), on lines:
    menu items is not), then near-good blocks do the same. The page edges
    count as bad.
 
-The headline just above the first good block is kept as the page's title
+The headline just above the first prose block is kept as the page's title
 (and its copies there removed as duplicates). Blocks classed bad are
 removed. Their category comes from the boilerplate
 around them: the nearest block a rule removed in the same run of bad blocks
@@ -40,16 +40,23 @@ GOOD_MAX_CAPITALISED = 0.6
 #: are main text on the development benchmark).
 MENU_RUN = 10
 MENU_ITEM_MAX_WORDS = 6
-#: The title is searched this many blocks above the first good block
+#: The title is searched this many blocks above the first prose block
 #: (past bylines, dates and share buttons).
 TITLE_LOOKBACK = 5
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 25
 TITLE_COPY_RULE = "duplicate.title-copy"
+#: Removals that sit inside content as often as outside it (a button under
+#: each product, a byline under each headline of a listing, reply links
+#: between forum posts): transparent to the context pass.
+INLINE_CATEGORIES = frozenset({Category.UI})
 
 
 class Class(Enum):
-    """Classes of the two passes, as jusText names them."""
+    """Classes of the two passes, as jusText names them, and ``inline`` for
+    removed widgets that sit inside content and say nothing about their
+    surroundings."""
 
+    INLINE = "inline"
     BAD = "bad"
     SHORT = "short"
     NEARGOOD = "neargood"
@@ -69,11 +76,12 @@ class ClassifyBlocks:
         final = revise(initial)
         good = [i for i, c in enumerate(final) if c is Class.GOOD]
         first_good, last_good = (good[0], good[-1]) if good else (len(blocks), -1)
-        title = find_title(blocks, first_good)
+        first_prose = next((i for i, c in enumerate(initial) if c is Class.GOOD), len(blocks))
+        title = find_title(blocks, first_prose)
         if title is not None:
             final[title] = Class.GOOD
             doc.title = doc.title or blocks[title].text
-            _remove_title_copies(blocks, title, first_good)
+            _remove_title_copies(blocks, title, first_prose)
         for i, block in enumerate(blocks):
             if final[i] is Class.BAD and block.kept:
                 category, why = _category_from_context(
@@ -87,6 +95,8 @@ class ClassifyBlocks:
 def initial_class(block: Block) -> Class:
     """The class of a block judged on its own."""
     f = block.features
+    if not block.kept and block.category in INLINE_CATEGORIES:
+        return Class.INLINE
     if not block.kept or f is None or f.markup_only:
         return Class.BAD
     if f.short_run >= MENU_RUN and f.words <= MENU_ITEM_MAX_WORDS:
@@ -99,9 +109,9 @@ def initial_class(block: Block) -> Class:
     return Class.SHORT
 
 
-def find_title(blocks: list[Block], first_good: int) -> int | None:
-    """The earliest copy of the headline-like block nearest above the first good block."""
-    window = range(first_good - 1, max(-1, first_good - 1 - TITLE_LOOKBACK), -1)
+def find_title(blocks: list[Block], first_prose: int) -> int | None:
+    """The earliest copy of the headline-like block nearest above the first prose block."""
+    window = range(first_prose - 1, max(-1, first_prose - 1 - TITLE_LOOKBACK), -1)
     for i in window:
         if _is_headline(blocks[i]):
             key = repeat_key(blocks[i].text)
@@ -119,9 +129,9 @@ def _is_headline(block: Block) -> bool:
     return not f.ends_sentence or block.text.endswith(("?", "!"))
 
 
-def _remove_title_copies(blocks: list[Block], title: int, first_good: int) -> None:
+def _remove_title_copies(blocks: list[Block], title: int, first_prose: int) -> None:
     key = repeat_key(blocks[title].text)
-    for block in blocks[title + 1 : first_good]:
+    for block in blocks[title + 1 : first_prose]:
         if block.kept and repeat_key(block.text) == key:
             block.remove(Category.DUPLICATE, TITLE_COPY_RULE, f"repeats the title, block {title}")
 
@@ -170,9 +180,9 @@ def _category_from_context(
     """The category of the nearest earlier removal in the same run of bad blocks."""
     for step in (-1, 1):
         j = i + step
-        while 0 <= j < len(blocks) and final[j] is Class.BAD:
+        while 0 <= j < len(blocks) and final[j] in (Class.BAD, Class.INLINE):
             neighbour = blocks[j]
-            if removed_before[j] and neighbour.category is not None:
+            if final[j] is Class.BAD and removed_before[j] and neighbour.category is not None:
                 return neighbour.category, f"like block {j} ({neighbour.rule_id})"
             j += step
     first_good, last_good = good_span

@@ -3,9 +3,10 @@
 An author box is a bio paragraph that opens with a person's name and a
 verb of biography ("Jane Doe is a writer...", "Eric Ruiz, a licensed CPA,
 specializes in..."), in the page's tail (after most of the main text),
-together with the short lines just above it that name the same person
-(name, role, avatar, social links). A bio an ``author_bio`` rule already
-removed anchors its box just the same.
+under a short line that names the same person; the box runs from that name
+line to the bio (role, avatar, social links in between). A bio an
+``author_bio`` rule already removed anchors its box just the same. Without
+the name line, a paragraph about a person is content.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ NAME_LINE_MAX_WORDS = 8
 MIN_NAME_CHARS = 3
 WORD = re.compile(r"\w+")
 NAME_TOKEN = r"(?:[A-ZÀ-Ý][\w'’.-]+|\([A-ZÀ-Ý][\w'’.-]+\))"
+NOT_A_NAME = r"(?!(?:The|A|An|This|That|These|Our|My|Your|Their|Its|His|Her|We|It)\b)"
 BIO_START = re.compile(
-    rf"^(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}})"
+    rf"^{NOT_A_NAME}(?P<name>{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}})"
     r"(?:\s+(?:is|was|has|had|leads|joined|serves|works|writes|covers|specializes|specialises|graduated|"
     r"holds|brings|helps|founded|co-founded|studied|earned|teaches|lives|loves|grew up|began|started|"
     r"became|enjoys|spent|currently)\b|,\s+(?:a|an|the|who|CEO|CTO|founder|co-founder)\b)"
@@ -59,14 +61,16 @@ def _could_be_bio(block: Block) -> bool:
 
 
 def _remove_box(blocks: list[Block], bio: int, name: str) -> None:
-    """Remove the bio and the short lines above it back to the last one naming the person."""
+    """Remove the bio and the short lines above it back to the farthest one naming the person."""
     names = {t.strip("()").casefold() for t in name.split() if len(t.strip("()")) >= MIN_NAME_CHARS}
-    start = bio
+    start = None
     for j in range(bio - 1, max(-1, bio - 1 - NAME_LOOKBACK), -1):
         features = blocks[j].features
         if features is None or features.words > NAME_LINE_MAX_WORDS:
             break
         if names & {t.casefold() for t in WORD.findall(blocks[j].text)}:
             start = j
+    if start is None:
+        return
     for block in blocks[start : bio + 1]:
-        block.remove(Category.AUTHOR_BIO, RULE_ID, f"bio of {name!r}")
+        block.remove(Category.AUTHOR_BIO, RULE_ID, f"bio of {name!r} under its name line")

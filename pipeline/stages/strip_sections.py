@@ -5,7 +5,8 @@ A rule with ``section = true`` ("Related posts", "About the author",
 it, the heading opens the page's tail: every block after it goes, with the
 heading's category, until another section heading takes over. A heading
 above most of the main text (a sidebar list, a "Latest" listing that is the
-page itself) removes only its own line.
+page itself) removes only its own line, and so does a bulleted one: that is
+an item of a menu, not the heading of a section.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ class StripSections:
     def __call__(self, doc: Doc) -> Doc:
         heading: Block | None = None
         for block, share in zip(doc.blocks, share_before(doc.blocks), strict=True):
-            if block.rule_id in self.section_rules and block.stage == "strip_rules":
+            if self._is_heading(block):
                 if heading is not None or share >= TAIL_MIN_SHARE:
                     heading = block
             elif heading is not None:
                 rule = self.section_rules[heading.rule_id or ""]
                 block.remove(rule.category, rule.id, f"in the section headed {heading.text[:40]!r}")
         return doc
+
+    def _is_heading(self, block: Block) -> bool:
+        bulleted = block.features is not None and bool(block.features.bullet)
+        return block.rule_id in self.section_rules and block.stage == "strip_rules" and not bulleted
