@@ -1,0 +1,292 @@
+"""Batch runs: every input accounted for, deterministic output, resume, stale shards, workers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import ARTICLE, BAD_INPUTS, GOOD_EXTRA_INPUTS, RAW, FinishedRun, write_mixed_inputs
+
+from pipeline import batch
+from pipeline.batch import RunConfig, RunResult, run
+from pipeline.read import InputFile, find_inputs, read_records
+from pipeline.rules import default_rules_dir
+from pipeline.write import read_provenance
+
+
+def config(inputs: Path, out: Path, disable: tuple[str, ...] = ()) -> RunConfig:
+    return RunConfig(inputs=(inputs,), out=out, rules_dir=default_rules_dir(), disable=disable)
+
+
+def rows(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents and blocks of a run, in the order a reader gets them."""
+    return pd.read_parquet(out / "documents"), pd.read_parquet(out / "blocks")
+
+
+def assert_same_rows(
+    left: tuple[pd.DataFrame, pd.DataFrame], right: tuple[pd.DataFrame, pd.DataFrame]
+) -> None:
+    """Same documents and blocks, in the same order."""
+    for a, b in zip(left, right, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def footers(out: Path) -> dict[str, dict[str, str]]:
+    """Footer provenance of every file, keyed by its path under ``out``, creation time left out."""
+    found = {}
+    for path in sorted(out.glob("*/*.parquet")):
+        provenance = read_provenance(path)
+        provenance.pop("created")
+        found[path.relative_to(out).as_posix()] = provenance
+    return found
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A small corpus of its own for tests that change it: data/raw plus bad and odd inputs."""
+    return write_mixed_inputs(tmp_path / "raw")
+
+
+# Every input accounted for
+
+
+def test_one_documents_row_per_input(mixed_run: FinishedRun) -> None:
+    docs = mixed_run.documents()
+    expected = sorted(f.source_path for f in find_inputs([mixed_run.inputs]))
+    assert sorted(docs["source_path"]) == expected
+    assert docs["doc_id"].is_unique
+    assert set(BAD_INPUTS) | set(GOOD_EXTRA_INPUTS) <= set(expected)
+    assert {p.name for p in RAW.iterdir()} <= set(expected)
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(BAD_INPUTS.items()))
+def test_bad_inputs_are_error_rows_naming_the_reason(mixed_run: FinishedRun, name: str, reason: str) -> None:
+    docs = mixed_run.documents().set_index("source_path")
+    row = docs.loc[name]
+    assert row["status"] == "error"
+    assert reason in row["error"]
+    assert row["text"] == ""
+
+
+@pytest.mark.parametrize(("name", "kind"), sorted(GOOD_EXTRA_INPUTS.items()))
+def test_other_inputs_clean_with_their_kind(mixed_run: FinishedRun, name: str, kind: str) -> None:
+    row = mixed_run.documents().set_index("source_path").loc[name]
+    assert row["status"] == "ok"
+    assert row["source_kind"] == kind
+    assert pd.isna(row["error"])
+    assert len(row["text"]) > 0
+
+
+def test_html_rows_carry_their_title_and_blocks_their_xpath(mixed_run: FinishedRun) -> None:
+    docs = mixed_run.documents().set_index("source_path")
+    page = docs.loc["pages/article.html"]
+    assert page["title"] == "Night trains return to the Alps | The Valley Courier"
+    assert page["language"] == "en"
+    blocks = mixed_run.blocks()
+    mine = blocks[blocks["doc_id"] == page["doc_id"]]
+    assert mine["xpath"].str.startswith("/html").all()
+    assert mine["line_start"].isna().all()
+    text_id = docs.loc["000_4836993da0e4a9b5.txt", "doc_id"]
+    text_blocks = blocks[blocks["doc_id"] == text_id]
+    assert text_blocks["xpath"].isna().all()
+    assert (text_blocks["line_start"] >= 1).all()
+
+
+def test_doc_ids_are_those_of_the_records(mixed_run: FinishedRun) -> None:
+    docs = mixed_run.documents().set_index("source_path")
+    for item in find_inputs([mixed_run.inputs]):
+        for record in read_records(item):
+            assert docs.loc[record.source_path, "doc_id"] == record.doc_id
+            assert docs.loc[record.source_path, "source_sha256"] == record.source_sha256
+
+
+def test_manifest_agrees_with_the_parquet_rows(mixed_run: FinishedRun) -> None:
+    manifest = mixed_run.result.manifest
+    docs, blocks = rows(mixed_run.out)
+    removed = blocks[~blocks["kept"]]
+    lengths = removed["text"].str.len()
+    assert manifest["docs"] == len(docs)
+    assert manifest["input_files"] == len(find_inputs([mixed_run.inputs]))
+    assert manifest["status"] == dict(Counter(docs["status"]))
+    assert manifest["chars_in"] == docs["chars_in"].sum()
+    assert manifest["chars_out"] == docs["chars_out"].sum()
+    assert manifest["removed_chars_by_category"] == lengths.groupby(removed["category"]).sum().to_dict()
+    assert manifest["removed_chars_by_rule"] == lengths.groupby(removed["rule_id"]).sum().to_dict()
+    assert manifest["removed_blocks_by_rule"] == removed["rule_id"].value_counts().to_dict()
+    by_struct = {c: int(sum(r[c] for r in docs["removed"])) for c in manifest["removed_chars_by_category"]}
+    assert by_struct == manifest["removed_chars_by_category"]
+    assert sorted(e["source_path"] for e in manifest["errors"]) == sorted(
+        docs.loc[docs["status"] == "error", "source_path"]
+    )
+    per_stage = removed.groupby("stage")["text"].apply(lambda t: t.str.len().sum()).to_dict()
+    for stage, chars in per_stage.items():
+        assert manifest["stages"][stage]["chars_removed"] == chars
+
+
+def test_manifest_on_disk_is_the_returned_manifest(mixed_run: FinishedRun) -> None:
+    stored = json.loads((mixed_run.out / "manifest.json").read_text(encoding="utf-8"))
+    assert stored == mixed_run.result.manifest
+
+
+# Determinism, resume and stale output
+
+
+def test_two_runs_give_identical_rows(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run(config(corpus, out))
+    first_rows, first_footers = rows(out), footers(out)
+    run(config(corpus, out))
+    assert_same_rows(first_rows, rows(out))
+    assert footers(out) == first_footers
+
+
+def test_resume_reuses_every_finished_shard(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    first = run(config(corpus, out))
+    before = rows(out)
+    mtimes = {p: p.stat().st_mtime_ns for p in out.glob("*/*.parquet")}
+    again = run(config(corpus, out), resume=True)
+    assert (again.shards_cleaned, again.shards_reused) == (0, first.shards_cleaned)
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/*.parquet")} == mtimes
+    assert_same_rows(before, rows(out))
+    assert again.manifest["status"] == first.manifest["status"]
+
+
+def test_resume_cleans_only_the_missing_shard(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "SHARD_FILES", 3)
+    out = tmp_path / "clean"
+    first = run(config(corpus, out))
+    assert first.shards_cleaned >= 3
+    before = rows(out)
+    (out / "documents" / "part-00001.parquet").unlink()  # as if the run was killed mid-shard
+    again = run(config(corpus, out), resume=True)
+    assert (again.shards_cleaned, again.shards_reused) == (1, first.shards_cleaned - 1)
+    assert_same_rows(before, rows(out))
+
+
+def test_resume_cleans_again_a_file_edited_in_place(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run(config(corpus, out))
+    edited = corpus / "notes.dat"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("committee", "Committee"), encoding="utf-8")  # same size
+    again = run(config(corpus, out), resume=True)
+    assert again.shards_cleaned == 1
+    documents = pd.read_parquet(out / "documents").set_index("source_path")
+    assert "Committee agreed" in documents.loc["notes.dat", "text"]
+
+
+def test_resume_with_another_configuration_cleans_again(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run(config(corpus, out))
+    changed = run(config(corpus, out, disable=("dedupe_blocks",)), resume=True)
+    assert changed.shards_reused == 0
+    _, blocks = rows(out)
+    assert "dedupe_blocks" not in set(blocks["stage"].dropna())
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_rerun_after_an_input_is_removed_leaves_no_stale_rows(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resume: bool
+) -> None:
+    monkeypatch.setattr(batch, "SHARD_FILES", 2)
+    out = tmp_path / "clean"
+    run(config(corpus, out))
+    gone = sorted(corpus.glob("*.txt"))[0]
+    gone.unlink()
+    shutil.rmtree(corpus / "pages")
+    result = run(config(corpus, out), resume=resume)
+    docs, blocks = rows(out)
+    expected = sorted(f.source_path for f in find_inputs([corpus]))
+    assert sorted(docs["source_path"]) == expected
+    assert gone.name not in set(docs["source_path"])
+    assert set(blocks["doc_id"]) <= set(docs["doc_id"])
+    shard_names = {p.stem for p in out.glob("documents/*.parquet")}
+    assert {p.stem for p in out.glob("blocks/*.parquet")} == shard_names
+    assert {p.stem for p in out.glob("stats/*.json")} == shard_names
+    assert len(shard_names) == result.manifest["shards"]
+
+
+def test_a_rule_edited_between_runs_takes_effect(tmp_path: Path) -> None:
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), rules_dir)
+    corpus = tmp_path / "raw"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(f"{ARTICLE}\nOffers from our partners\n", encoding="utf-8")
+    out = tmp_path / "clean"
+    settings = RunConfig(inputs=(corpus,), out=out, rules_dir=rules_dir)
+    run(settings)
+    with (rules_dir / "ad.toml").open("a", encoding="utf-8") as rules_file:
+        rules_file.write(
+            '\n[[rules]]\nid = "ad.partner-strip"\nwhy = "A test rule."\n'
+            "text = '^offers from our partners$'\n"
+            'must_match = ["Offers from our partners"]\nmust_not_match = ["Offers"]\n'
+        )
+    run(settings)
+    _, blocks = rows(out)
+    assert blocks.iloc[-1]["rule_id"] == "ad.partner-strip"
+
+
+def test_unknown_stage_fails_before_writing(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    with pytest.raises(ValueError, match="no_such_stage"):
+        run(config(corpus, out, disable=("no_such_stage",)))
+    assert not out.exists()
+
+
+def test_progress_callback_counts_every_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "SHARD_FILES", 4)
+    done: list[int] = []
+    out = tmp_path / "clean"
+    run(config(corpus, out), on_files_done=done.append)
+    assert sum(done) == len(find_inputs([corpus]))
+    done.clear()
+    run(config(corpus, out), resume=True, on_files_done=done.append)
+    assert sum(done) == len(find_inputs([corpus]))
+
+
+def test_shards_are_planned_in_input_order(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "SHARD_FILES", 3)
+    files = find_inputs([corpus])
+    shards = batch.plan_shards(files, "key")
+    assert [item for shard in shards for item in shard.files] == files
+    assert all(0 < len(shard.files) <= 3 for shard in shards)
+    assert [s.name for s in shards] == [f"part-{i:05d}" for i in range(len(shards))]
+    assert len({s.key for s in shards}) == len(shards)
+    assert [s.key for s in batch.plan_shards(files, "key")] == [s.key for s in shards]
+    assert batch.plan_shards(files, "other")[0].key != shards[0].key
+
+
+def test_shards_are_bounded_in_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "SHARD_BYTES", 100)
+    for i in range(4):
+        (tmp_path / f"{i}.txt").write_text("x" * 80, encoding="utf-8")
+    files = [InputFile(p, tmp_path) for p in sorted(tmp_path.iterdir())]
+    assert [len(s.files) for s in batch.plan_shards(files, "key")] == [1, 1, 1, 1]
+
+
+# Workers
+
+
+def test_two_workers_give_the_same_rows_as_one(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shards are planned in the parent, so the patched size reaches the spawned workers' jobs.
+    monkeypatch.setattr(batch, "SHARD_FILES", 4)
+    one: RunResult = run(config(corpus, tmp_path / "one"), workers=1)
+    two: RunResult = run(config(corpus, tmp_path / "two"), workers=2)
+    assert one.shards_cleaned == two.shards_cleaned >= 2
+    assert_same_rows(rows(tmp_path / "one"), rows(tmp_path / "two"))
+    assert sorted(p.name for p in (tmp_path / "two" / "documents").iterdir()) == sorted(
+        p.name for p in (tmp_path / "one" / "documents").iterdir()
+    )
+    assert one.manifest["removed_chars_by_rule"] == two.manifest["removed_chars_by_rule"]
+    assert one.manifest["status"] == two.manifest["status"]

@@ -1,0 +1,169 @@
+"""The ``corpus-clean`` command line, through click's test runner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+from conftest import ARTICLE, FinishedRun
+
+import pipeline
+from pipeline.cli import main
+from pipeline.rules import default_rules_dir
+
+COMMANDS = [["run"], ["inspect"], ["rules", "check"], ["stats"]]
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_has_a_description_and_an_example(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    usage, _, body = result.output.partition("\n\n")
+    assert usage.startswith("Usage:")
+    assert body.strip().split("\n", 1)[0].strip(), "no description"
+    assert "Example" in result.output
+    assert f"corpus-clean {' '.join(command)}" in result.output
+
+
+def test_top_level_help_lists_the_commands() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for name in ("run", "inspect", "rules", "stats"):
+        assert name in result.output
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert pipeline.__version__ in result.output
+
+
+# run
+
+
+def test_run_writes_output_and_names_the_failing_file(tmp_path: Path, raw_dir: Path) -> None:
+    inputs = tmp_path / "raw"
+    shutil.copytree(raw_dir, inputs)
+    (inputs / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    out = tmp_path / "clean"
+    result = invoke("run", inputs, "--out", out, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "broken.txt.gz" in result.output
+    assert "gzip" in result.output
+    docs = pd.read_parquet(out / "documents")
+    assert len(docs) == len(list(inputs.iterdir()))
+    assert (out / "manifest.json").exists()
+
+
+def test_run_with_an_unknown_stage_fails_clearly(tmp_path: Path, raw_dir: Path) -> None:
+    result = invoke("run", raw_dir, "--out", tmp_path / "clean", "--workers", "1", "--disable", "strip_all")
+    assert result.exit_code != 0
+    assert "strip_all" in result.output
+    assert "strip_rules" in result.output  # the valid names are listed
+
+
+def test_run_with_a_missing_input_fails_clearly(tmp_path: Path) -> None:
+    result = invoke("run", tmp_path / "nowhere", "--out", tmp_path / "clean")
+    assert result.exit_code != 0
+    assert "nowhere" in result.output
+
+
+def test_run_resume_reuses_shards(tmp_path: Path, raw_dir: Path) -> None:
+    out = tmp_path / "clean"
+    assert invoke("run", raw_dir, "--out", out, "--workers", "1").exit_code == 0
+    result = invoke("run", raw_dir, "--out", out, "--workers", "1", "--resume")
+    assert result.exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["shards_cleaned"] == 0
+    assert manifest["shards_reused"] == manifest["shards"]
+
+
+# inspect
+
+
+def test_inspect_shows_removed_blocks_with_category_and_rule(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    banner = "We use cookies to improve your experience on our website."
+    page.write_text(f"Skip to main content\n\n{ARTICLE}\n\n{banner}\n", encoding="utf-8")
+    result = invoke("inspect", page)
+    assert result.exit_code == 0
+    assert "Skip to main content" in result.output
+    assert "nav nav.skip-link" in result.output
+    assert banner in result.output
+    assert "cookie cookie.we-use-cookies" in result.output
+    assert ARTICLE.splitlines()[0] in result.output
+
+
+def test_inspect_removed_only_hides_kept_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(f"Skip to main content\n\n{ARTICLE}\n", encoding="utf-8")
+    result = invoke("inspect", page, "--removed-only")
+    assert result.exit_code == 0
+    assert "nav.skip-link" in result.output
+    assert ARTICLE.splitlines()[0] not in result.output
+
+
+def test_inspect_an_html_file(pages_dir: Path) -> None:
+    result = invoke("inspect", pages_dir / "article.html")
+    assert result.exit_code == 0
+    assert "cookie.we-use-cookies" in result.output
+    assert "Night trains return to the Alps after a decade away" in result.output
+
+
+# rules check
+
+
+def test_rules_check_accepts_the_shipped_rules() -> None:
+    result = invoke("rules", "check")
+    assert result.exit_code == 0
+    assert "OK" in result.output
+    assert invoke("rules", "check", default_rules_dir()).exit_code == 0
+
+
+def test_rules_check_rejects_a_broken_folder(tmp_path: Path) -> None:
+    shutil.copytree(default_rules_dir(), tmp_path / "rules")
+    broken = tmp_path / "rules" / "cookie.toml"
+    broken.write_text(
+        broken.read_text(encoding="utf-8")
+        + '\n[[rules]]\nid = "cookie.broken-pattern"\nwhy = "Broken on purpose."\ntext = "(unclosed"\n'
+        'must_match = ["x"]\nmust_not_match = ["y"]\n',
+        encoding="utf-8",
+    )
+    result = invoke("rules", "check", tmp_path / "rules")
+    assert result.exit_code != 0
+    assert "cookie.toml" in result.output
+    assert "cookie.broken-pattern" in result.output
+
+
+# stats
+
+
+def test_stats_summarises_a_finished_run(mixed_run: FinishedRun) -> None:
+    result = invoke("stats", mixed_run.out)
+    assert result.exit_code == 0
+    manifest = mixed_run.result.manifest
+    assert f"{manifest['docs']:,} documents" in result.output
+    for status in manifest["status"]:
+        assert status in result.output
+    top_rule = max(manifest["removed_chars_by_rule"], key=manifest["removed_chars_by_rule"].get)
+    assert top_rule in result.output
+
+
+def test_stats_json_prints_the_manifest(mixed_run: FinishedRun) -> None:
+    result = invoke("stats", mixed_run.out, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == mixed_run.result.manifest
+
+
+def test_stats_fails_clearly_without_a_manifest(tmp_path: Path) -> None:
+    result = invoke("stats", tmp_path)
+    assert result.exit_code != 0
+    assert "manifest" in result.output

@@ -1,0 +1,48 @@
+"""The terminal diff: removals struck through with their category, rule id and detail."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from pipeline.inspect import CATEGORY_COLOURS, print_diff, render_diff
+from pipeline.model import Block, Category, Doc
+
+
+def sample_doc() -> Doc:
+    d = Doc("d", "page.txt", 0, "0" * 64, "text", language="en")
+    d.blocks = [Block(0, "Skip to main content"), Block(1, "The article's only paragraph.")]
+    d.blocks[0].remove(Category.NAV, "nav.skip-link", "text matched 'Skip to main content'")
+    d.blocks[0].stage = "strip_rules"
+    return d
+
+
+def test_diff_shows_kept_text_and_explained_removals() -> None:
+    text = render_diff(sample_doc())
+    plain = text.plain
+    assert "page.txt" in plain and "status=ok" in plain and "language=en" in plain
+    assert "The article's only paragraph." in plain
+    assert "Skip to main content" in plain
+    assert "[nav nav.skip-link] text matched 'Skip to main content'" in plain
+    struck = [span for span in text.spans if "strike" in str(span.style)]
+    assert [plain[s.start : s.end] for s in struck] == ["Skip to main content"]
+
+
+def test_removed_only_leaves_out_kept_text() -> None:
+    plain = render_diff(sample_doc(), removed_only=True).plain
+    assert "The article's only paragraph." not in plain
+    assert "nav.skip-link" in plain
+
+
+def test_error_documents_show_their_error() -> None:
+    d = sample_doc().fail("corrupt or truncated gzip")
+    assert "error: corrupt or truncated gzip" in render_diff(d).plain
+
+
+def test_every_category_has_a_colour() -> None:
+    assert set(CATEGORY_COLOURS) == set(Category)
+
+
+def test_print_diff_writes_to_the_console() -> None:
+    console = Console(record=True, width=200)
+    print_diff(sample_doc(), console)
+    assert "nav.skip-link" in console.export_text()
