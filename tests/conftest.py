@@ -132,9 +132,8 @@ def write_mixed_inputs(folder: Path) -> Path:
         "and to keep the archive of past minutes open to all members of the association.\n",
         encoding="utf-8",
     )
-    (folder / "deep.html").write_text(
-        "<html><body>" + "<div>" * 3000 + "<p>Deep.</p>" + "</div>" * 3000 + "</body></html>", encoding="utf-8"
-    )
+    deep = "<div>" * 3000 + "<p>Deep.</p>" + "</div>" * 3000
+    (folder / "deep.html").write_text(f"<html><body>{deep}</body></html>", encoding="utf-8")
     # A byte-for-byte copy under another name: a document of its own, with its own doc_id.
     shutil.copy(PAGES / "article.html", folder / "saved-page.download")
     return folder

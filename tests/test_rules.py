@@ -185,7 +185,7 @@ must_match = ["Share"]
 must_not_match = ["Share prices rose."]
 """
     folder = write_rules(tmp_path, {"comments.toml": claims_share, "nav.toml": share})
-    with pytest.raises(RuleError, match="claimed by comments.buttons") as info:
+    with pytest.raises(RuleError, match=r"claimed by comments\.buttons") as info:
         load_rules(folder)
     assert info.value.rule_id == "nav.share"
     assert Path(info.value.path).name == "nav.toml"

@@ -45,6 +45,7 @@ MENU_ITEM_MAX_WORDS = 6
 TITLE_LOOKBACK = 5
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 25
 TITLE_COPY_RULE = "duplicate.title-copy"
+PLACEHOLDER_RULE = "empty.placeholder"
 #: Removals that sit inside content as often as outside it (a button under
 #: each product, a byline under each headline of a listing, reply links
 #: between forum posts): transparent to the context pass.
@@ -83,7 +84,9 @@ class ClassifyBlocks:
             doc.title = doc.title or blocks[title].text
             _remove_title_copies(blocks, title, first_prose)
         for i, block in enumerate(blocks):
-            if final[i] is Class.BAD and block.kept:
+            if block.kept and block.features is not None and block.features.markup_only:
+                block.remove(Category.EMPTY, PLACEHOLDER_RULE, "only image or form placeholders")
+            elif final[i] is Class.BAD and block.kept:
                 category, why = _category_from_context(
                     blocks, removed_before, final, i, (first_good, last_good)
                 )
@@ -95,9 +98,9 @@ class ClassifyBlocks:
 def initial_class(block: Block) -> Class:
     """The class of a block judged on its own."""
     f = block.features
-    if not block.kept and block.category in INLINE_CATEGORIES:
+    if (not block.kept and block.category in INLINE_CATEGORIES) or (f is not None and f.markup_only):
         return Class.INLINE
-    if not block.kept or f is None or f.markup_only:
+    if not block.kept or f is None:
         return Class.BAD
     if f.short_run >= MENU_RUN and f.words <= MENU_ITEM_MAX_WORDS:
         return Class.BAD
