@@ -8,6 +8,7 @@ from pipeline.stages.classify_blocks import ClassifyBlocks
 from pipeline.stages.dedupe_blocks import DedupeBlocks
 from pipeline.stages.detect_language import DetectLanguage
 from pipeline.stages.strip_author_box import StripAuthorBox
+from pipeline.stages.strip_islands import StripIslands
 from pipeline.stages.strip_rules import StripRules
 from pipeline.stages.strip_sections import StripSections
 
@@ -15,11 +16,12 @@ __all__ = ["Stage", "default_stages"]
 
 
 def default_stages(rules: RuleSet) -> list[Stage]:
-    """The standard stages in order: rules, author box, context, the tail, then language."""
+    """The standard stages in order: rules, author box, context, stranded text, tail, copies, language."""
     return [
         StripRules(rules),
         StripAuthorBox(),
         ClassifyBlocks(),
+        StripIslands(),
         StripSections(rules),
         DedupeBlocks(),
         DetectLanguage(),

@@ -44,12 +44,17 @@ MENU_ITEM_MAX_WORDS = 6
 #: (past bylines, dates and share buttons).
 TITLE_LOOKBACK = 5
 TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 25
+#: A page whose prose is less than this share of its kept words has little
+#: prose (a shop, a listing, a landing page): its sentences and long lines
+#: anchor the context pass instead. A quarter: on the development benchmark
+#: lower values lose the lists of such pages, higher ones let menus in.
+LITTLE_PROSE_SHARE = 0.25
 TITLE_COPY_RULE = "duplicate.title-copy"
 PLACEHOLDER_RULE = "empty.placeholder"
 #: Removals that sit inside content as often as outside it (a button under
 #: each product, a byline under each headline of a listing, reply links
 #: between forum posts): transparent to the context pass.
-INLINE_CATEGORIES = frozenset({Category.UI})
+INLINE_CATEGORIES = frozenset({Category.UI, Category.BYLINE})
 
 
 class Class(Enum):
@@ -73,7 +78,7 @@ class ClassifyBlocks:
     def __call__(self, doc: Doc) -> Doc:
         blocks = doc.blocks
         removed_before = [not b.kept for b in blocks]
-        initial = [initial_class(b) for b in blocks]
+        initial = anchor_short_pages([initial_class(b) for b in blocks], blocks)
         final = revise(initial)
         good = [i for i, c in enumerate(final) if c is Class.GOOD]
         first_good, last_good = (good[0], good[-1]) if good else (len(blocks), -1)
@@ -137,6 +142,16 @@ def _remove_title_copies(blocks: list[Block], title: int, first_prose: int) -> N
     for block in blocks[title + 1 : first_prose]:
         if block.kept and repeat_key(block.text) == key:
             block.remove(Category.DUPLICATE, TITLE_COPY_RULE, f"repeats the title, block {title}")
+
+
+def anchor_short_pages(classes: list[Class], blocks: list[Block]) -> list[Class]:
+    """On a page with little prose (a shop, a listing), near-good blocks are its anchors."""
+    words = [b.features.words if b.features else 0 for b in blocks]
+    prose = sum(w for w, c in zip(words, classes, strict=True) if c is Class.GOOD)
+    kept = sum(w for w, b in zip(words, blocks, strict=True) if b.kept)
+    if prose >= LITTLE_PROSE_SHARE * kept:
+        return classes
+    return [Class.GOOD if c is Class.NEARGOOD else c for c in classes]
 
 
 def revise(initial: list[Class]) -> list[Class]:
