@@ -32,7 +32,7 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ RULE_KEYS = {
     "must_not_match": "examples the rule must not match",
 }
 REQUIRED_KEYS = ("id", "why", "text", "must_match", "must_not_match")
+#: Distinct blocks whose match a rule set remembers before starting afresh.
+MEMO_SIZE = 100_000
 #: The order categories are tried in: specific vocabularies (a cookie banner,
 #: a share bar) before generic ones (site links, buttons).
 MATCH_ORDER: tuple[Category, ...] = (
@@ -114,18 +116,29 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """The enabled rules in force, in load order, and the hash that identifies them."""
+    """The enabled rules in force, in load order, and the hash that identifies them.
+
+    Matching remembers its answers (bounded): menus, buttons and footers
+    repeat the same lines on every page of a site.
+    """
 
     rules: tuple[Rule, ...]
     sha256: str
     retired: tuple[str, ...] = ()
+    _memo: dict[tuple[str, int, str | None], Rule | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def first_match(self, text: str, words: int, host: str | None = None) -> Rule | None:
         """The first rule (in load order) that fires on normalised ``text``."""
-        for rule in self.rules:
-            if rule.applies_to(host) and rule.matches(text, words):
-                return rule
-        return None
+        key = (text, words, host)
+        if key in self._memo:
+            return self._memo[key]
+        found = next((r for r in self.rules if r.applies_to(host) and r.matches(text, words)), None)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:

@@ -88,13 +88,12 @@ class ClassifyBlocks:
             final[title] = Class.GOOD
             doc.title = doc.title or blocks[title].text
             _remove_title_copies(blocks, title, first_prose)
+        sources = _context_sources(blocks, removed_before, final)
         for i, block in enumerate(blocks):
             if block.kept and block.features is not None and block.features.markup_only:
                 block.remove(Category.EMPTY, PLACEHOLDER_RULE, "only image or form placeholders")
             elif final[i] is Class.BAD and block.kept:
-                category, why = _category_from_context(
-                    blocks, removed_before, final, i, (first_good, last_good)
-                )
+                category, why = _category_from_context(sources[i], i, (first_good, last_good))
                 detail = f"{initial[i].value} line among boilerplate; {why}"
                 block.remove(category, f"{category.value}.among-boilerplate", detail)
         return doc
@@ -192,17 +191,32 @@ def _neighbour(classes: list[Class], i: int, step: int, *, skip_neargood: bool =
     return Class.BAD
 
 
-def _category_from_context(
-    blocks: list[Block], removed_before: list[bool], final: list[Class], i: int, good_span: tuple[int, int]
-) -> tuple[Category, str]:
-    """The category of the nearest earlier removal in the same run of bad blocks."""
-    for step in (-1, 1):
-        j = i + step
-        while 0 <= j < len(blocks) and final[j] in (Class.BAD, Class.INLINE):
-            neighbour = blocks[j]
-            if final[j] is Class.BAD and removed_before[j] and neighbour.category is not None:
-                return neighbour.category, f"like block {j} ({neighbour.rule_id})"
-            j += step
+def _context_sources(
+    blocks: list[Block], removed_before: list[bool], final: list[Class]
+) -> list[Block | None]:
+    """For every block, the nearest block an earlier stage removed in its run of bad blocks
+    (looking back first, then ahead); widgets inside the run are looked through."""
+    n = len(blocks)
+    nearest: list[list[int | None]] = [[None] * n, [None] * n]
+    for side, order in enumerate((range(n), range(n - 1, -1, -1))):
+        last: int | None = None
+        for j in order:
+            if final[j] not in (Class.BAD, Class.INLINE):
+                last = None
+                continue
+            nearest[side][j] = last
+            if final[j] is Class.BAD and removed_before[j] and blocks[j].category is not None:
+                last = j
+    return [
+        blocks[before] if before is not None else blocks[after] if after is not None else None
+        for before, after in zip(*nearest, strict=True)
+    ]
+
+
+def _category_from_context(source: Block | None, i: int, good_span: tuple[int, int]) -> tuple[Category, str]:
+    """The category of the boilerplate around block ``i``, or of its place in the page."""
+    if source is not None and source.category is not None:
+        return source.category, f"like block {source.index} ({source.rule_id})"
     first_good, last_good = good_span
     if i < first_good:
         return Category.NAV, "before the main text"
