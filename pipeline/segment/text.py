@@ -15,6 +15,7 @@ import re
 from collections import Counter
 
 from pipeline.model import Block, LineFeatures
+from pipeline.spans import true_runs
 
 #: List markers: w3m (•, □, ◦, ☆), inscriptis (*, +, -), any other lone symbol
 #: before a space, and ordered items ("1.", "2)").
@@ -96,17 +97,9 @@ def repeat_key(text: str) -> str:
 
 
 def _mark_short_runs(features: list[LineFeatures]) -> None:
-    start = 0
-    while start < len(features):
-        if not features[start].link_like:
-            start += 1
-            continue
-        end = start
-        while end < len(features) and features[end].link_like:
-            end += 1
+    for start, end in true_runs([f.link_like for f in features]):
         for f in features[start:end]:
             f.short_run = end - start
-        start = end
 
 
 def _prose_indent(features: list[LineFeatures]) -> int | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.model import Block, Category, Doc
+from pipeline.spans import true_runs
 from pipeline.stages.classify_blocks import INLINE_CATEGORIES
 from pipeline.stages.layout import kept_words
 
@@ -59,17 +60,11 @@ class StripIslands:
 
 def find_islands(blocks: list[Block]) -> list[Island]:
     """Runs of kept blocks; removed widgets inside content do not split a run."""
-    islands: list[Island] = []
-    i = 0
-    while i < len(blocks):
-        if not blocks[i].kept:
-            i += 1
-            continue
-        j = i
-        while j < len(blocks) and (blocks[j].kept or _is_inline(blocks[j])):
-            j += 1
-        islands.append(Island(i, j, sum(kept_words(b) for b in blocks[i:j])))
-        i = j
+    islands = []
+    for run_start, end in true_runs([b.kept or _is_inline(b) for b in blocks]):
+        kept = [i for i in range(run_start, end) if blocks[i].kept]
+        if kept:  # an island starts with a kept block
+            islands.append(Island(kept[0], end, sum(kept_words(blocks[i]) for i in kept)))
     return islands
 
 
