@@ -102,7 +102,6 @@ class LineFeatures:
     markup_only: bool
     short_run: int = 0
     repeats: int = 1
-    indent_offset: int | None = None
 
 
 @dataclass(slots=True)

@@ -5,8 +5,7 @@ once the markup is gone is kept as :class:`~pipeline.model.LineFeatures`: its
 length, words, indentation (inscriptis dumps indent by DOM depth), bullet
 marker (w3m renders list items as ``•``, inscriptis as ``*``), whether it ends
 like a sentence or reads like a link, and, once the whole page is known, the
-run of short lines it belongs to, how often it repeats and how far its
-indentation is from that of the page's prose.
+run of short lines it belongs to and how often it repeats.
 """
 
 from __future__ import annotations
@@ -31,8 +30,6 @@ NON_WORD = re.compile(r"\W+")
 #: or a menu item: navigation labels are one to five words (Home, Contact us,
 #: Terms of Service, Frequently Asked Questions).
 LINK_LIKE_MAX_WORDS = 6
-#: Lines of at least this many words set the page's prose indentation.
-PROSE_MIN_WORDS = 20
 TAB_WIDTH = 8
 
 
@@ -79,16 +76,12 @@ def _capitalised_share(words: list[str]) -> float:
 
 
 def add_page_features(blocks: list[Block]) -> None:
-    """Fill the features that depend on the whole page: runs, repeats, indent offset."""
-    features = [b.features for b in blocks if b.features is not None]
-    _mark_short_runs(features)
+    """Fill the features that depend on the whole page: short-line runs and repeats."""
+    _mark_short_runs([b.features for b in blocks if b.features is not None])
     counts = Counter(repeat_key(b.text) for b in blocks)
-    prose_indent = _prose_indent(features)
     for block in blocks:
         if block.features is not None:
             block.features.repeats = counts[repeat_key(block.text)]
-            if prose_indent is not None:
-                block.features.indent_offset = block.features.indent - prose_indent
 
 
 def repeat_key(text: str) -> str:
@@ -100,12 +93,3 @@ def _mark_short_runs(features: list[LineFeatures]) -> None:
     for start, end in true_runs([f.link_like for f in features]):
         for f in features[start:end]:
             f.short_run = end - start
-
-
-def _prose_indent(features: list[LineFeatures]) -> int | None:
-    """The indentation carrying most prose words, or None when the page has no prose."""
-    weight: Counter[int] = Counter()
-    for f in features:
-        if f.words >= PROSE_MIN_WORDS:
-            weight[f.indent] += f.words
-    return weight.most_common(1)[0][0] if weight else None

@@ -131,21 +131,6 @@ def test_repeats_count_copies_ignoring_case_and_punctuation() -> None:
     assert repeat_key("Share!") == repeat_key("  share ") == "share"
 
 
-def test_indent_offset_is_measured_from_the_prose_indentation() -> None:
-    # inscriptis indents by DOM depth: the prose sits deeper than the menu and the footer.
-    text = f"Home\n  Contact\n    {PROSE}\n    {PROSE.upper()[:40]}\n        Nested caption\nFooter\n"
-    f = by_text(segment_text(text))
-    assert f[PROSE].indent_offset == 0
-    assert f["Home"].indent_offset == -4
-    assert f["Contact"].indent_offset == -2
-    assert f["Nested caption"].indent_offset == 4
-
-
-def test_no_indent_offset_without_prose() -> None:
-    blocks = segment_text("Home\n  News\nContact\n")
-    assert all(b.features is not None and b.features.indent_offset is None for b in blocks)
-
-
 def test_segment_dispatches_on_page_kind() -> None:
     blocks, title = segment(Page("Home\nSome words here.\n", "text", "utf-8"))
     assert [b.text for b in blocks] == ["Home", "Some words here."]
