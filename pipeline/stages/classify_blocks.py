@@ -2,10 +2,12 @@
 
 Two passes, as jusText does for paragraphs (Pomikálek 2011), on lines:
 
-1. Each block is classed on its own: ``bad`` (already removed, a bracketed
-   placeholder, an item of a long run of short lines), ``good`` (prose:
-   long, ends like a sentence, mostly lowercase), ``neargood`` (a sentence
-   or a long line) or ``short``.
+1. Each block is classed on its own: ``bad`` (already removed, an item of a
+   long run of short lines), ``good`` (prose: long, ends like a sentence,
+   mostly lowercase), ``neargood`` (a sentence or a long line), ``short``,
+   or ``inline`` (a placeholder, or a widget a rule removed, that sits inside
+   content as often as outside it: transparent to the next pass). On a page
+   with little prose, near-good blocks count as good.
 2. Short blocks take the class of the nearest good or bad blocks around them
    (a heading or list item between paragraphs is content; a link between
    menu items is not), then near-good blocks do the same. The page edges
@@ -13,10 +15,10 @@ Two passes, as jusText does for paragraphs (Pomikálek 2011), on lines:
 
 The headline just above the first prose block is kept as the page's title
 (and its copies there removed as duplicates). Blocks classed bad are
-removed. Their category comes from the boilerplate
-around them: the nearest block a rule removed in the same run of bad blocks
-(a headline under "Latest headlines" is ``related``), else ``nav`` before the
-main text, ``footer`` after it and ``low_quality`` in between.
+removed. Their category comes from the boilerplate around them: the nearest
+block a rule removed in the same run of bad blocks (a headline under "Latest
+headlines" is ``related``), else ``nav`` before the main text, ``footer``
+after it and ``low_quality`` in between. Placeholders go as ``empty``.
 """
 
 from __future__ import annotations
@@ -52,8 +54,8 @@ LITTLE_PROSE_SHARE = 0.25
 TITLE_COPY_RULE = "duplicate.title-copy"
 PLACEHOLDER_RULE = "empty.placeholder"
 #: Removals that sit inside content as often as outside it (a button under
-#: each product, a byline under each headline of a listing, reply links
-#: between forum posts): transparent to the context pass.
+#: each product, a byline under each headline of a listing): transparent to
+#: the context pass.
 INLINE_CATEGORIES = frozenset({Category.UI, Category.BYLINE})
 
 
