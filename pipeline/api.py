@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -61,9 +60,12 @@ class Result:
         return pd.DataFrame(list(block_rows(self.doc)), columns=BLOCK_SCHEMA.names)
 
 
-@cache
 def default_pipeline() -> Pipeline:
-    """The standard pipeline over the shipped rules, built once per process."""
+    """The standard pipeline over the shipped rules as they are now on disk.
+
+    Cheap to build: ``load_rules`` reuses the validated rules while the files
+    are unchanged, and an edited rule takes effect on the next call.
+    """
     return Pipeline.default()
 
 

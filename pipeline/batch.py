@@ -83,39 +83,33 @@ class RunResult:
 
 def plan_shards(files: Sequence[InputFile], run_key: str) -> list[Shard]:
     """Group sorted input files into shards of bounded count and size."""
-    groups: list[list[InputFile]] = [[]]
+    groups: list[list[tuple[InputFile, str]]] = [[]]
     size = 0
     for item in files:
-        item_size = _size(item.path)
+        item_size, signature = _stat(item.path)
         if groups[-1] and (len(groups[-1]) >= SHARD_FILES or size + item_size > SHARD_BYTES):
             groups.append([])
             size = 0
-        groups[-1].append(item)
+        groups[-1].append((item, signature))
         size += item_size
     return [_shard(i, group, run_key) for i, group in enumerate(groups) if group]
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _signature(path: Path) -> str:
-    """Size and modification time: what tells that a file changed since a shard was written."""
+def _stat(path: Path) -> tuple[int, str]:
+    """Size, and size with modification time: what tells that a file changed since its
+    shard was written."""
     try:
         stat = path.stat()
     except OSError:
-        return "missing"
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+        return 0, "missing"
+    return stat.st_size, f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _shard(index: int, files: list[InputFile], run_key: str) -> Shard:
+def _shard(index: int, files: list[tuple[InputFile, str]], run_key: str) -> Shard:
     digest = hashlib.sha256(run_key.encode())
-    for item in files:
-        digest.update(f"\0{item.root}\0{item.source_path}\0{_signature(item.path)}".encode())
-    return Shard(f"part-{index:05d}", tuple(files), digest.hexdigest())
+    for item, signature in files:
+        digest.update(f"\0{item.root}\0{item.source_path}\0{signature}".encode())
+    return Shard(f"part-{index:05d}", tuple(item for item, _ in files), digest.hexdigest())
 
 
 def run(
@@ -123,17 +117,21 @@ def run(
     *,
     workers: int = 1,
     resume: bool = False,
+    on_planned: Callable[[int], None] | None = None,
     on_files_done: Callable[[int], None] | None = None,
 ) -> RunResult:
     """Clean every input of ``config`` into ``config.out``; see the module docstring.
 
-    ``on_files_done(n)`` is called as shards finish with the number of input
-    files they held (reused shards included), to drive a progress display.
+    ``on_planned(total)`` is called once with the number of input files, and
+    ``on_files_done(n)`` as shards finish with the number of input files they
+    held (reused shards included), to drive a progress display.
     """
     started = time.perf_counter()
     rules = load_rules(config.rules_dir)
     Pipeline.default(rules, disable=config.disable)  # fail now on a bad stage name
     files = find_inputs(config.inputs)
+    if on_planned:
+        on_planned(len(files))
     run_key = json.dumps([__version__, rules.sha256, config.describe()["disable"]])
     shards = plan_shards(files, run_key)
     _remove_stale_outputs(config.out, shards, keep_finished=resume)

@@ -16,7 +16,6 @@ from pipeline.api import clean_file
 from pipeline.batch import RunConfig, RunResult, run
 from pipeline.errors import PipelineError
 from pipeline.inspect import print_diff
-from pipeline.read import find_inputs
 from pipeline.rules import default_rules_dir, load_rules
 from pipeline.runner import Pipeline
 from pipeline.write import MANIFEST
@@ -77,13 +76,13 @@ def run_command(
     """
     config = RunConfig(inputs or (DEFAULT_INPUT,), out, rules_dir or default_rules_dir(), disable)
     try:
-        total = len(find_inputs(config.inputs))
         with _progress() as progress:
-            task = progress.add_task("cleaning", total=total)
+            task = progress.add_task("cleaning", total=None)
             result = run(
                 config,
                 workers=workers or os.cpu_count() or 1,
                 resume=resume,
+                on_planned=lambda total: progress.update(task, total=total),
                 on_files_done=lambda n: progress.advance(task, n),
             )
     except (PipelineError, ValueError) as exc:

@@ -78,10 +78,11 @@ def _capitalised_share(words: list[str]) -> float:
 def add_page_features(blocks: list[Block]) -> None:
     """Fill the features that depend on the whole page: short-line runs and repeats."""
     _mark_short_runs([b.features for b in blocks if b.features is not None])
-    counts = Counter(repeat_key(b.text) for b in blocks)
-    for block in blocks:
+    keys = [repeat_key(b.text) for b in blocks]
+    counts = Counter(keys)
+    for block, key in zip(blocks, keys, strict=True):
         if block.features is not None:
-            block.features.repeats = counts[repeat_key(block.text)]
+            block.features.repeats = counts[key]
 
 
 def repeat_key(text: str) -> str:

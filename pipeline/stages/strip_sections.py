@@ -14,6 +14,7 @@ from __future__ import annotations
 from pipeline.model import Block, Doc
 from pipeline.rules import RuleSet
 from pipeline.stages.layout import share_before
+from pipeline.stages.strip_rules import StripRules
 
 #: Share of the page's kept words that must lie before a section heading for
 #: it to open the tail. Half: on the development benchmark lower values cut
@@ -43,4 +44,4 @@ class StripSections:
 
     def _is_heading(self, block: Block) -> bool:
         bulleted = block.features is not None and bool(block.features.bullet)
-        return block.rule_id in self.section_rules and block.stage == "strip_rules" and not bulleted
+        return block.rule_id in self.section_rules and block.stage == StripRules.name and not bulleted
