@@ -38,6 +38,19 @@ class Result:
         return self.doc.title
 
     @property
+    def url(self) -> str | None:
+        return self.doc.url
+
+    @property
+    def author(self) -> str | None:
+        return self.doc.author
+
+    @property
+    def published(self) -> str | None:
+        """Publication date as ``YYYY-MM-DD`` when the page declares one."""
+        return self.doc.published
+
+    @property
     def language(self) -> str:
         return self.doc.language
 

@@ -152,6 +152,8 @@ class Doc:
     page_kind: PageKind = "text"
     url: str | None = None
     title: str | None = None
+    author: str | None = None
+    published: str | None = None
     language: str = "und"
     language_score: float = 0.0
     status: Status = Status.OK

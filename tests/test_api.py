@@ -11,7 +11,7 @@ import pytest
 from conftest import ARTICLE, PROSE, FinishedRun
 
 import pipeline
-from pipeline import Result, clean_file, clean_html, clean_text, read_blocks, read_documents
+from pipeline import Doc, Result, clean_file, clean_html, clean_text, read_blocks, read_documents
 
 BLOCK_COLUMNS = ["doc_id", "block", "text", "kept", "category", "rule_id", "stage", "detail"]
 PAGE = (
@@ -83,6 +83,17 @@ def test_blocks_frame_has_the_columns_even_without_blocks(tmp_path: Path) -> Non
         assert result.status in ("error", "empty")
         assert list(result.blocks.columns[: len(BLOCK_COLUMNS)]) == BLOCK_COLUMNS
         assert result.blocks[~result.blocks["kept"]].empty
+
+
+def test_result_carries_the_page_metadata() -> None:
+    doc = Doc("a", "a.html", 0, "0" * 64, "html", url="https://valleycourier.example/travel/night-trains")
+    doc.author, doc.published = "Mara Lindqvist", "2021-03-03"
+    result = Result(doc)
+    assert result.url == "https://valleycourier.example/travel/night-trains"
+    assert result.author == "Mara Lindqvist"
+    assert result.published == "2021-03-03"
+    bare = Result(Doc("b", "b.html", 0, "0" * 64, "html"))
+    assert (bare.url, bare.author, bare.published) == (None, None, None)
 
 
 def test_read_documents_and_blocks(mixed_run: FinishedRun) -> None:

@@ -13,13 +13,19 @@ import pytest
 from conftest import FinishedRun
 
 import pipeline
-from pipeline.model import Category
+from pipeline.model import Category, Doc
 from pipeline.rules import RuleSet
-from pipeline.write import BLOCK_SCHEMA, DOCUMENT_SCHEMA, read_provenance, write_table_atomic
+from pipeline.write import (
+    BLOCK_SCHEMA,
+    DOCUMENT_SCHEMA,
+    documents_table,
+    read_provenance,
+    write_table_atomic,
+)
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "source_path", "record", "source_sha256", "source_kind", "url", "title", "text", "language",
-    "language_score", "status", "error", "chars_in", "chars_out", "removed",
+    "doc_id", "source_path", "record", "source_sha256", "source_kind", "url", "title", "author", "published",
+    "text", "language", "language_score", "status", "error", "chars_in", "chars_out", "removed",
 ]  # fmt: skip
 BLOCK_COLUMNS = ["doc_id", "block", "text", "kept", "category", "rule_id", "stage", "detail"]
 
@@ -59,6 +65,21 @@ def test_documents_have_the_contract_columns() -> None:
     assert pa.types.is_string(types["doc_id"]) and pa.types.is_string(types["text"])
     assert BLOCK_SCHEMA.field("kept").type == pa.bool_()
     assert BLOCK_SCHEMA.field("block").type == pa.int32()
+
+
+def test_author_and_published_are_nullable_strings_that_round_trip(tmp_path: Path) -> None:
+    def doc(doc_id: str, author: str | None, published: str | None) -> Doc:
+        return Doc(doc_id, f"{doc_id}.html", 0, "0" * 64, "html", author=author, published=published)
+
+    docs = [doc("a", "Mara Lindqvist, Tomás Ferreira", "2021-03-03"), doc("b", None, None)]
+    path = tmp_path / "documents.parquet"
+    write_table_atomic(documents_table(docs), path)
+    table = pq.read_table(path)
+    for name in ("author", "published"):
+        assert table.schema.field(name).type == pa.string()
+        assert table.schema.field(name).nullable
+    assert table.column("author").to_pylist() == ["Mara Lindqvist, Tomás Ferreira", None]
+    assert table.column("published").to_pylist() == ["2021-03-03", None]
 
 
 def test_removed_is_a_struct_of_one_int32_per_category() -> None:
