@@ -21,8 +21,8 @@ from typing import Any
 from pipeline import __version__
 from pipeline.executors import run_local
 from pipeline.read import InputFile, find_inputs, read_records
-from pipeline.rules import load_rules
-from pipeline.runner import Pipeline
+from pipeline.rules import RuleSet, load_rules
+from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline
 from pipeline.stats import RunStats
 from pipeline.write import (
     BLOCKS,
@@ -51,6 +51,8 @@ class RunConfig:
     out: Path
     rules_dir: Path
     disable: tuple[str, ...] = ()
+    #: Seconds per document before it becomes an error row; None for no limit.
+    time_limit: float | None = DOC_TIME_LIMIT_SECONDS
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -58,7 +60,12 @@ class RunConfig:
             "out": str(self.out),
             "rules_dir": str(self.rules_dir),
             "disable": list(self.disable),
+            "time_limit": self.time_limit,
         }
+
+    def pipeline(self, rules: RuleSet) -> Pipeline:
+        """The pipeline this configuration asks for, over ``rules``."""
+        return Pipeline.default(rules, disable=self.disable, time_limit=self.time_limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +135,11 @@ def run(
     """
     started = time.perf_counter()
     rules = load_rules(config.rules_dir)
-    Pipeline.default(rules, disable=config.disable)  # fail now on a bad stage name
+    config.pipeline(rules)  # fail now on a bad stage name or time limit
     files = find_inputs(config.inputs)
     if on_planned:
         on_planned(len(files))
-    run_key = json.dumps([__version__, rules.sha256, config.describe()["disable"]])
+    run_key = json.dumps([__version__, rules.sha256, config.describe()["disable"], config.time_limit])
     shards = plan_shards(files, run_key)
     _remove_stale_outputs(config.out, shards, keep_finished=resume)
     provenance = {
@@ -162,7 +169,7 @@ def _clean_shard_job(job: tuple[Shard, RunConfig, dict[str, str]]) -> None:
 
 def clean_shard(shard: Shard, config: RunConfig, provenance: dict[str, str]) -> None:
     """Clean one shard and write its stats, blocks and documents files (documents last)."""
-    pipe = Pipeline.default(load_rules(config.rules_dir), disable=config.disable)
+    pipe = config.pipeline(load_rules(config.rules_dir))
     docs = [pipe.clean(record) for item in shard.files for record in read_records(item)]
     stats = pipe.take_stats()
     write_json_atomic({"key": shard.key, "stats": stats.to_dict()}, _stats_path(config.out, shard))

@@ -17,7 +17,7 @@ from pipeline.batch import RunConfig, RunResult, run
 from pipeline.errors import PipelineError
 from pipeline.inspect import print_diff
 from pipeline.rules import default_rules_dir, load_rules
-from pipeline.runner import Pipeline
+from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline
 from pipeline.write import MANIFEST
 
 DEFAULT_INPUT = Path("data/raw")
@@ -56,6 +56,14 @@ def main() -> None:
 )
 @click.option("--resume", is_flag=True, help="Skip shards already written by the same run.")
 @click.option("--disable", multiple=True, metavar="STAGE", help="Turn a stage off by name (repeatable).")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=DOC_TIME_LIMIT_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="Per-document time limit: a page that takes longer becomes an error row (0: no limit).",
+)
 def run_command(
     inputs: tuple[Path, ...],
     out: Path,
@@ -63,6 +71,7 @@ def run_command(
     workers: int | None,
     resume: bool,
     disable: tuple[str, ...],
+    time_limit: float,
 ) -> None:
     """Clean INPUT files and folders (default: data/raw) into --out.
 
@@ -74,7 +83,9 @@ def run_command(
     Example:
       corpus-clean run data/raw --out data/clean --workers 2
     """
-    config = RunConfig(inputs or (DEFAULT_INPUT,), out, rules_dir or default_rules_dir(), disable)
+    config = RunConfig(
+        inputs or (DEFAULT_INPUT,), out, rules_dir or default_rules_dir(), disable, time_limit or None
+    )
     try:
         with _progress() as progress:
             task = progress.add_task("cleaning", total=None)

@@ -1,9 +1,10 @@
 """Exceptions, each carrying what went wrong and where.
 
 PipelineError
-├── InputError    an input file that cannot be read or decoded (becomes an error row)
-├── RuleError     a rule file that is malformed (fails at load, naming file and rule)
-└── StageError    a stage that broke its contract (returned something other than a Doc)
+├── InputError      an input file that cannot be read or decoded (becomes an error row)
+├── RuleError       a rule file that is malformed (fails at load, naming file and rule)
+├── StageError      a stage that broke its contract (returned something other than a Doc)
+└── TimeLimitError  a document that took longer than the time limit (becomes an error row)
 """
 
 from __future__ import annotations
@@ -30,3 +31,15 @@ class RuleError(PipelineError):
 
 class StageError(PipelineError):
     """A stage returned something other than the Doc it was given."""
+
+
+class TimeLimitError(PipelineError):
+    """A document took longer than the per-document time limit; says which step it was in."""
+
+    def __init__(self, seconds: float, step: str) -> None:
+        self.seconds = seconds
+        self.step = step
+        super().__init__(
+            f"took longer than {seconds:g} s while {step}; the time limit is {seconds:g} s per document "
+            "(--time-limit SECONDS, 0 for none)"
+        )

@@ -5,15 +5,18 @@
 order. For every stage it stamps the stage name on the blocks it removed,
 times it, counts removals per stage and per rule, undoes it when it removed
 nearly everything (the over-pruning guard), and turns an exception on one
-document into an error row instead of a crashed run.
+document, or a document that takes longer than the time limit, into an error
+row instead of a crashed or hung run.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Sequence
 
-from pipeline.errors import InputError, StageError
+from pipeline.deadline import Deadline, time_limit
+from pipeline.errors import InputError, StageError, TimeLimitError
 from pipeline.model import Doc, Record, Status
 from pipeline.read import decode
 from pipeline.rules import RuleSet, load_rules
@@ -31,6 +34,11 @@ GUARD_MIN_KEPT_SHARE = 0.10
 #: guarded: a short page may rightly be all boilerplate.
 GUARD_MIN_CHARS = 400
 
+#: Seconds one document may take, decoding to the last stage, before it becomes
+#: an error row: 100x the slowest page of the development benchmark (0.3 s;
+#: median 25 ms). Pathological pages (200,000 sibling elements) take minutes.
+DOC_TIME_LIMIT_SECONDS = 30.0
+
 
 class Pipeline:
     """Ordered, named stages applied to one document at a time.
@@ -42,7 +50,13 @@ class Pipeline:
         pipe.names            # the enabled stages, in order
     """
 
-    def __init__(self, stages: Sequence[Stage], *, disable: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        stages: Sequence[Stage],
+        *,
+        disable: Iterable[str] = (),
+        time_limit: float | None = DOC_TIME_LIMIT_SECONDS,
+    ) -> None:
         names = [stage.name for stage in stages]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -50,14 +64,23 @@ class Pipeline:
         unknown = sorted(set(disable) - set(names))
         if unknown:
             raise ValueError(f"no stage named {', '.join(unknown)}; stages: {', '.join(names)}")
+        if time_limit is not None and not time_limit > 0:
+            raise ValueError(f"time_limit must be a positive number of seconds or None, not {time_limit!r}")
         skipped = set(disable)
         self.stages = [stage for stage in stages if stage.name not in skipped]
         self.stats = RunStats()
+        self.time_limit = time_limit
 
     @classmethod
-    def default(cls, rules: RuleSet | None = None, *, disable: Iterable[str] = ()) -> Pipeline:
+    def default(
+        cls,
+        rules: RuleSet | None = None,
+        *,
+        disable: Iterable[str] = (),
+        time_limit: float | None = DOC_TIME_LIMIT_SECONDS,
+    ) -> Pipeline:
         """The standard stages over ``rules`` (default: the shipped rule files)."""
-        return cls(default_stages(rules or load_rules()), disable=disable)
+        return cls(default_stages(rules or load_rules()), disable=disable, time_limit=time_limit)
 
     @property
     def names(self) -> list[str]:
@@ -69,17 +92,16 @@ class Pipeline:
         return stats
 
     def clean(self, record: Record) -> Doc:
-        """Clean one record; whatever goes wrong, a Doc comes back (an error row at worst)."""
+        """Clean one record; whatever goes wrong, a Doc comes back (an error row at worst),
+        within ``time_limit`` seconds (see :mod:`pipeline.deadline`)."""
         doc = Doc.from_record(record)
         if record.error:
             doc.fail(record.error)
         else:
             try:
-                page = decode(record)
-                doc.page_kind = page.kind
-                doc.blocks, doc.title = segment(page)
-                self.run(doc)
-            except (InputError, StageError) as exc:
+                with time_limit(self.time_limit) as deadline:
+                    self._clean(record, doc, deadline)
+            except (InputError, StageError, TimeLimitError) as exc:
                 doc.fail(str(exc))
             except Exception as exc:  # noqa: BLE001 - one bad document must not end the run
                 doc.fail(f"{type(exc).__name__}: {exc}")
@@ -88,10 +110,23 @@ class Pipeline:
         self.stats.add_doc(doc)
         return doc
 
-    def run(self, doc: Doc) -> Doc:
-        """Apply every enabled stage to ``doc`` in order."""
+    def _clean(self, record: Record, doc: Doc, deadline: Deadline) -> None:
+        deadline.step = "decoding"
+        page = decode(record)
+        deadline.check()
+        deadline.step = "segmenting"
+        doc.page_kind = page.kind
+        doc.blocks, doc.title = segment(page)
+        deadline.check()
+        self.run(doc, deadline)
+
+    def run(self, doc: Doc, deadline: Deadline | None = None) -> Doc:
+        """Apply every enabled stage to ``doc`` in order, checking ``deadline`` after each."""
+        deadline = deadline or Deadline(math.inf)
         for stage in self.stages:
+            deadline.step = f"running stage {stage.name!r}"
             doc = self._run_stage(stage, doc)
+            deadline.check()
         return doc
 
     def _run_stage(self, stage: Stage, doc: Doc) -> Doc:
@@ -100,6 +135,8 @@ class Pipeline:
         started = time.perf_counter()
         try:
             result = stage(doc)
+        except TimeLimitError:
+            raise
         except Exception as exc:
             raise StageError(f"stage {stage.name!r} failed: {type(exc).__name__}: {exc}") from exc
         if not isinstance(result, Doc):

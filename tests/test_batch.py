@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from conftest import ARTICLE, BAD_INPUTS, GOOD_EXTRA_INPUTS, RAW, FinishedRun, w
 
 from pipeline import batch
 from pipeline.batch import RunConfig, RunResult, run
-from pipeline.read import InputFile, find_inputs, read_records
+from pipeline.model import Page, Record
+from pipeline.read import InputFile, decode, find_inputs, read_records
 from pipeline.rules import default_rules_dir
+from pipeline.runner import DOC_TIME_LIMIT_SECONDS
 from pipeline.write import read_provenance
 
 
@@ -132,6 +135,31 @@ def test_manifest_on_disk_is_the_returned_manifest(mixed_run: FinishedRun) -> No
     assert stored == mixed_run.result.manifest
 
 
+def test_manifest_records_the_time_limit(mixed_run: FinishedRun) -> None:
+    assert mixed_run.result.manifest["config"]["time_limit"] == DOC_TIME_LIMIT_SECONDS
+
+
+def test_a_document_over_the_time_limit_is_an_error_row_of_the_run(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (corpus / "slow.txt").write_text(ARTICLE, encoding="utf-8")
+
+    def slow_decode(record: Record) -> Page:
+        if record.source_path == "slow.txt":
+            time.sleep(10)
+        return decode(record)
+
+    monkeypatch.setattr("pipeline.runner.decode", slow_decode)
+    out = tmp_path / "clean"
+    result = run(RunConfig((corpus,), out, default_rules_dir(), time_limit=0.05))
+    docs = pd.read_parquet(out / "documents").set_index("source_path")
+    assert docs.loc["slow.txt", "status"] == "error"
+    assert str(docs.loc["slow.txt", "error"]).startswith("took longer than 0.05 s while decoding")
+    assert (docs.drop(index="slow.txt")["error"].fillna("").str.find("took longer") == -1).all()
+    assert result.manifest["status"]["error"] == len(BAD_INPUTS) + 1
+    assert result.manifest["config"]["time_limit"] == 0.05
+
+
 # Determinism, resume and stale output
 
 
@@ -189,6 +217,8 @@ def test_resume_with_another_configuration_cleans_again(corpus: Path, tmp_path: 
     assert changed.shards_reused == 0
     _, blocks = rows(out)
     assert "dedupe_blocks" not in set(blocks["stage"].dropna())
+    limited = RunConfig((corpus,), out, default_rules_dir(), ("dedupe_blocks",), time_limit=None)
+    assert run(limited, resume=True).shards_reused == 0
 
 
 @pytest.mark.parametrize("resume", [False, True])

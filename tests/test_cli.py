@@ -76,6 +76,23 @@ def test_run_with_a_missing_input_fails_clearly(tmp_path: Path) -> None:
     assert "nowhere" in result.output
 
 
+@pytest.mark.parametrize(("option", "recorded"), [("12.5", 12.5), ("0", None)])
+def test_run_records_the_time_limit(
+    tmp_path: Path, raw_dir: Path, option: str, recorded: float | None
+) -> None:
+    out = tmp_path / "clean"
+    result = invoke("run", raw_dir, "--out", out, "--workers", "1", "--time-limit", option)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["time_limit"] == recorded
+
+
+def test_run_rejects_a_negative_time_limit(tmp_path: Path, raw_dir: Path) -> None:
+    result = invoke("run", raw_dir, "--out", tmp_path / "clean", "--time-limit", "-1")
+    assert result.exit_code != 0
+    assert "--time-limit" in result.output
+
+
 def test_run_resume_reuses_shards(tmp_path: Path, raw_dir: Path) -> None:
     out = tmp_path / "clean"
     assert invoke("run", raw_dir, "--out", out, "--workers", "1").exit_code == 0

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 
 import pytest
 from conftest import ARTICLE, PROSE, MakeRecord
@@ -51,6 +56,26 @@ class ReturnNothing:
 
     def __call__(self, doc: Doc) -> Doc:
         return None  # type: ignore[return-value]  # the contract breach under test
+
+
+@dataclass
+class Sleep:
+    """Sleeps ``seconds`` on documents that contain ``trigger``; remembers the SIGALRM handler it saw."""
+
+    name: str = "sleep"
+    guarded: bool = False
+    trigger: str = "SLOW"
+    seconds: float = 10.0
+    handler_seen: object = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.handler_seen = signal.getsignal(signal.SIGALRM)
+        if any(self.trigger in b.text for b in doc.blocks):
+            time.sleep(self.seconds)
+        return doc
+
+
+TINY_LIMIT = 0.05
 
 
 def long_page() -> str:
@@ -258,3 +283,122 @@ def test_default_pipeline_cleans_an_article(make_record: MakeRecord, default_pip
     assert doc.text == "\n\n".join(PROSE)
     assert doc.language == "en"
     assert doc.blocks[0].stage == "strip_rules"
+
+
+# The time limit
+
+
+def test_a_document_over_the_time_limit_is_an_error_row_and_the_next_cleans(make_record: MakeRecord) -> None:
+    pipe = Pipeline([RemoveMatching(needle="zzz"), Sleep()], time_limit=TINY_LIMIT)
+    started = time.monotonic()
+    slow = pipe.clean(make_record(f"{ARTICLE}\nSLOW\n", path="sub/slow.txt"))
+    assert time.monotonic() - started < 2.0
+    assert slow.status is Status.ERROR
+    assert slow.error is not None
+    assert slow.error.startswith("took longer than 0.05 s while running stage 'sleep'; the time limit is")
+    assert (slow.source_path, slow.blocks, slow.text) == ("sub/slow.txt", [], "")
+    assert slow.doc_id == make_record(f"{ARTICLE}\nSLOW\n", path="sub/slow.txt").doc_id
+
+    good = pipe.clean(make_record(ARTICLE))
+    assert good.status is Status.OK
+    assert good.text == "\n\n".join(PROSE)
+    stats = pipe.take_stats()
+    assert stats.status == {"error": 1, "ok": 1}
+    assert stats.errors == [("sub/slow.txt", slow.error)]
+
+
+def test_off_the_main_thread_the_limit_acts_between_stages(make_record: MakeRecord) -> None:
+    pipe = Pipeline([Sleep(seconds=2 * TINY_LIMIT), RemoveMatching(needle="zzz")], time_limit=TINY_LIMIT)
+    docs: list[Doc] = []
+    thread = threading.Thread(target=lambda: docs.append(pipe.clean(make_record(f"{ARTICLE}\nSLOW\n"))))
+    thread.start()
+    thread.join()
+    assert docs[0].status is Status.ERROR
+    assert docs[0].error is not None
+    assert "while running stage 'sleep'" in docs[0].error
+    assert "remove_matching" not in pipe.stats.stages  # the check stopped the document there
+
+
+def test_no_time_limit_when_none(make_record: MakeRecord) -> None:
+    sleep = Sleep(seconds=2 * TINY_LIMIT)
+    doc = Pipeline([sleep], time_limit=None).clean(make_record(f"{ARTICLE}\nSLOW\n"))
+    assert doc.status is Status.OK
+    assert sleep.handler_seen is signal.getsignal(signal.SIGALRM)  # no timer was set
+
+
+def test_the_previous_sigalrm_handler_is_restored(make_record: MakeRecord) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        """The caller's own handler."""
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        sleep = Sleep()
+        pipe = Pipeline([sleep], time_limit=TINY_LIMIT)
+        pipe.clean(make_record(ARTICLE))
+        assert sleep.handler_seen is not handler  # the limit's own handler was in force
+        assert signal.getsignal(signal.SIGALRM) is handler
+        assert pipe.clean(make_record(f"{ARTICLE}\nSLOW\n")).status is Status.ERROR
+        assert signal.getsignal(signal.SIGALRM) is handler
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("limit", [0, -1.0])
+def test_a_time_limit_must_be_positive(limit: float) -> None:
+    with pytest.raises(ValueError, match="time_limit"):
+        Pipeline([Sleep()], time_limit=limit)
+
+
+def test_the_default_pipeline_has_the_default_limit(rules: RuleSet) -> None:
+    assert Pipeline.default(rules).time_limit == runner.DOC_TIME_LIMIT_SECONDS
+    assert Pipeline.default(rules, time_limit=None).time_limit is None
+
+
+# Pathological pages: each gives a row, ok or an error that says why, and never hangs the run
+
+#: Time limit for the pathological pages: short, to keep the suite fast.
+PATHOLOGICAL_LIMIT = 1.0
+#: Past the limit, what a page may take at most: work in C (lxml parsing a 20 MB
+#: page) finishes before the alarm is handled.
+PATHOLOGICAL_BOUND = 15.0
+PARAGRAPH = "<p>A sentence of ordinary prose, long enough to be kept, that runs on as articles do.</p>"
+
+
+def sibling_divs() -> str:
+    return "<html><body>" + "<div>An item</div>" * 200_000 + "</body></html>"
+
+
+def nested_spans() -> str:
+    return "<html><body>" + "<span>" * 100_000 + "Deep." + "</span>" * 100_000 + "</body></html>"
+
+
+def twenty_megabytes() -> str:
+    section = "<section><h2>A heading</h2>" + PARAGRAPH * 50 + "</section>"
+    return "<html><body>" + section * (20 * 2**20 // len(section)) + "</body></html>"
+
+
+@pytest.mark.parametrize("page", [sibling_divs, nested_spans, twenty_megabytes], ids=lambda f: f.__name__)
+def test_a_pathological_page_gives_a_row_in_bounded_time(
+    make_record: MakeRecord, rules: RuleSet, page: Callable[[], str]
+) -> None:
+    record = make_record(page(), kind="html", path="pathological.html")
+    pipe = Pipeline.default(rules, time_limit=PATHOLOGICAL_LIMIT)
+    started = time.monotonic()
+    doc = pipe.clean(record)
+    assert time.monotonic() - started < PATHOLOGICAL_LIMIT + PATHOLOGICAL_BOUND
+    assert doc.source_path == "pathological.html"
+    if doc.status is Status.ERROR:
+        assert doc.error is not None
+        assert "time limit" in doc.error or "nested deeper" in doc.error
+    else:
+        assert doc.blocks
+
+
+def test_nesting_past_the_parser_depth_is_an_error_row(
+    make_record: MakeRecord, default_pipeline: Pipeline
+) -> None:
+    doc = default_pipeline.clean(make_record(nested_spans(), kind="html"))
+    assert doc.status is Status.ERROR
+    assert doc.error is not None
+    assert doc.error.startswith("HTML nested deeper than")
