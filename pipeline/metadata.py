@@ -21,7 +21,6 @@ from email.utils import parsedate_tz
 from itertools import islice
 from typing import Any
 
-import lxml.html
 from lxml import etree
 
 #: Elements read by the one pass over the tree (everything else is skipped in C).
@@ -155,7 +154,7 @@ class _Collected:
             self._add_script(element)
         elif tag == "title":
             if self.title is None and not any(True for _ in element.iterancestors("svg")):
-                self.title = _collapse(element.text_content())
+                self.title = _collapse(_text(element))
         elif tag == "h1":
             if self.h1 is None:
                 self.h1 = element
@@ -203,7 +202,7 @@ class _LinkedNode:
     data: dict[str, Any]
 
 
-def page_metadata(root: lxml.html.HtmlElement) -> PageMeta:
+def page_metadata(root: etree._Element) -> PageMeta:
     """Title, canonical URL, author and publication date of a parsed page."""
     collected = _Collected()
     for element in root.iter(*COLLECTED_TAGS):
@@ -228,7 +227,7 @@ def _page_title(collected: _Collected, linked: list[_LinkedNode], url: str | Non
         title = _collapse(candidate)
         if title:
             return _strip_site_suffix(title, lambda: _site_keys(collected, linked, url))
-    return _collapse(collected.h1.text_content()) if collected.h1 is not None else None
+    return _collapse(_text(collected.h1)) if collected.h1 is not None else None
 
 
 def _page_url(collected: _Collected, linked: list[_LinkedNode]) -> str | None:
@@ -271,7 +270,7 @@ def _page_published(collected: _Collected, linked: list[_LinkedNode]) -> str | N
 
 def _element_date(element: Any) -> str | None:
     """The date an element carries: its ``content`` or ``datetime`` attribute, else its text."""
-    return parse_date(element.get("content") or element.get("datetime") or element.text_content())
+    return parse_date(element.get("content") or element.get("datetime") or _text(element))
 
 
 # --- title ------------------------------------------------------------------------------------------
@@ -363,7 +362,7 @@ def _byline_text(element: Any) -> str | None:
     """The name in a byline element: its ``itemprop=name`` part, else its short text."""
     named = element.find(".//*[@itemprop='name']")
     source = named if named is not None else element
-    text = _collapse(source.get("content") or source.text_content())
+    text = _collapse(source.get("content") or _text(source))
     if not text or len(text) > MAX_BYLINE_CHARS:
         return None
     name = BYLINE_CUT.split(BYLINE_PREFIX.sub("", text), maxsplit=1)[0].strip(" ,:")
@@ -487,6 +486,11 @@ def _absolute_url(value: str | None) -> str | None:
     """``value`` stripped when it is an absolute http(s) URL, else ``None``."""
     url = (value or "").strip()
     return url if len(url) <= MAX_URL_CHARS and HTTP_URL.fullmatch(url) else None
+
+
+def _text(element: etree._Element) -> str:
+    """All text inside ``element``."""
+    return "".join(element.itertext())
 
 
 def _collapse(text: str | None) -> str | None:

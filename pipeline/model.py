@@ -32,6 +32,7 @@ class Category(StrEnum):
     AD = "ad"
     COMMENTS = "comments"
     UI = "ui"
+    SIDEBAR = "sidebar"
     DUPLICATE = "duplicate"
     TEMPLATE = "template"
     LOW_QUALITY = "low_quality"
@@ -102,6 +103,46 @@ class LineFeatures:
     markup_only: bool
     short_run: int = 0
     repeats: int = 1
+    link_density: float = 0.0
+
+
+@dataclass(slots=True, eq=False)
+class Element:
+    """An HTML element that holds blocks, as element rules and layout heuristics see it.
+
+    ``tokens`` are its class and id values split into lowercase words
+    (``relatedPosts nav_main`` -> ``related posts nav main``). ``chars`` and
+    ``link_chars`` count the visible characters of all blocks under it;
+    ``in_main`` tells that it sits inside a ``<main>``, an ``<article>`` or a
+    ``role=main`` landmark, and ``holds_main`` that a ``<main>``, ``role=main``
+    or ``itemprop=articleBody`` element is inside it. ``selected`` holds the
+    ids of the selector rules that matched it.
+    """
+
+    tag: str
+    tokens: str
+    role: str
+    parent: Element | None
+    depth: int
+    in_main: bool = False
+    landmark: bool = False
+    holds_main: bool = False
+    selected: tuple[str, ...] = ()
+    chars: int = 0
+    link_chars: int = 0
+
+    def ancestors(self) -> list[Element]:
+        """This element and the elements around it, innermost first."""
+        chain: list[Element] = []
+        node: Element | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def describe(self) -> str:
+        """A short CSS-like name: ``div#main.related.posts`` style, tokens joined by dots."""
+        return self.tag + "".join(f".{t}" for t in self.tokens.split()[:4])
 
 
 @dataclass(slots=True)
@@ -114,6 +155,7 @@ class Block:
     line_end: int | None = None
     xpath: str | None = None
     features: LineFeatures | None = None
+    element: Element | None = None
     kept: bool = True
     category: Category | None = None
     rule_id: str | None = None

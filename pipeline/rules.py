@@ -31,19 +31,25 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.element_rules import ElementMatch, build_element_match, example_elements, is_element_rule
 from pipeline.errors import RuleError
-from pipeline.model import Category
+from pipeline.model import Category, Element
 
 RULE_ID = re.compile(r"^(?P<category>[a-z_]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 RULE_KEYS = {
     "id": "permanent id, 'category.slug'",
     "why": "what the rule catches and its known false positives",
     "text": "regular expression searched in the block's normalised text",
+    "tags": "element rule: the element's tag is one of these",
+    "roles": "element rule: the element's ARIA role is one of these",
+    "class_id": "element rule: regular expression searched in the element's class/id words",
+    "selector": "element rule: a CSS selector that selects the element",
+    "outside_main": "element rule: only outside <main>, <article> and role=main",
     "max_words": "only blocks of at most this many words",
     "section": "the matched block heads a section of this category",
     "case_sensitive": "match case (default: ignore case)",
@@ -51,7 +57,9 @@ RULE_KEYS = {
     "must_match": "examples the rule must match",
     "must_not_match": "examples the rule must not match",
 }
-REQUIRED_KEYS = ("id", "why", "text", "must_match", "must_not_match")
+REQUIRED_KEYS = ("id", "why", "must_match", "must_not_match")
+#: Keys that only text rules have.
+TEXT_ONLY_KEYS = ("text", "max_words", "section", "case_sensitive")
 #: Distinct blocks whose match a rule set remembers before starting afresh.
 MEMO_SIZE = 100_000
 #: The order categories are tried in: specific vocabularies (a cookie banner,
@@ -68,6 +76,7 @@ MATCH_ORDER: tuple[Category, ...] = (
     Category.TAGS,
     Category.AD,
     Category.FOOTER,
+    Category.SIDEBAR,
     Category.NAV,
     Category.UI,
     Category.TEMPLATE,
@@ -77,6 +86,7 @@ MATCH_ORDER: tuple[Category, ...] = (
 )
 BULLET = re.compile(r"^\s*(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])\s+")
 SPACE = re.compile(r"\s+")
+UPPERCASE = re.compile("[A-Z]")
 WORD = re.compile(r"\w+")
 
 
@@ -92,15 +102,18 @@ class Rule:
     id: str
     category: Category
     why: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None
     max_words: int | None
     section: bool
     source: str
     domain: str | None
     must_match: tuple[str, ...] = ()
+    element: ElementMatch | None = None
 
     def matches(self, text: str, words: int | None = None) -> bool:
-        """Whether the rule fires on already-normalised ``text`` of ``words`` words."""
+        """Whether the rule fires on already-normalised ``text`` of ``words`` words (text rules only)."""
+        if self.pattern is None:
+            return False
         if self.max_words is not None:
             count = words if words is not None else len(WORD.findall(text))
             if count > self.max_words:
@@ -128,13 +141,62 @@ class RuleSet:
     _memo: dict[tuple[str, int, str | None], Rule | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _element_memo: dict[tuple[object, ...], tuple[Rule, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _text_rules_by_words: list[list[tuple[Callable[[str], object], bool, Rule]]] = field(
+        init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        # For every word count, the text rules whose max_words admits it (the
+        # last entry serves all longer blocks), each with its fastest search.
+        searches = [(*_fast_search(r.pattern), r) for r in self.text_rules if r.pattern is not None]
+        limits = [r.max_words for r in self.text_rules if r.max_words is not None]
+        by_words = [
+            [entry for entry in searches if (entry[2].max_words or words) >= words]
+            for words in range(max(limits, default=0) + 2)
+        ]
+        object.__setattr__(self, "_text_rules_by_words", by_words)
+
+    @property
+    def text_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.pattern is not None)
+
+    @property
+    def selectors(self) -> dict[str, Any]:
+        """Compiled XPath of the selector rules, by rule id, to run once per page."""
+        return {r.id: r.element.xpath for r in self.rules if r.element is not None and r.element.xpath}
+
+    def element_match(self, element: Element, host: str | None = None) -> tuple[Rule, str] | None:
+        """The first element rule (in load order) that names ``element``, and why."""
+        key = (element.tag, element.tokens, element.role, element.in_main, element.selected, host)
+        if key in self._element_memo:
+            return self._element_memo[key]
+        found = None
+        for rule in self.rules:
+            if rule.element is not None and rule.applies_to(host):
+                detail = rule.element.detail(element, rule.id)
+                if detail is not None:
+                    found = (rule, detail)
+                    break
+        if len(self._element_memo) >= MEMO_SIZE:
+            self._element_memo.clear()
+        self._element_memo[key] = found
+        return found
 
     def first_match(self, text: str, words: int, host: str | None = None) -> Rule | None:
         """The first rule (in load order) that fires on normalised ``text``."""
         key = (text, words, host)
         if key in self._memo:
             return self._memo[key]
-        found = next((r for r in self.rules if r.applies_to(host) and r.matches(text, words)), None)
+        found = None
+        lowered = text.lower()
+        candidates = self._text_rules_by_words[min(words, len(self._text_rules_by_words) - 1)]
+        for search, on_lowered, rule in candidates:
+            if search(lowered if on_lowered else text) is not None and rule.applies_to(host):
+                found = rule
+                break
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
         self._memo[key] = found
@@ -145,6 +207,18 @@ class RuleSet:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+def _fast_search(pattern: re.Pattern[str]) -> tuple[Callable[[str], object], bool]:
+    """A text rule's search function, and whether it runs on lowercased text.
+
+    Ignoring case costs the regex engine about half its speed; a pattern
+    without uppercase letters (no ``\\W``, ``\\S``, ``[A-Z]``) finds the same on
+    lowercased text, matched case-sensitively.
+    """
+    if pattern.flags & re.IGNORECASE and not UPPERCASE.search(pattern.pattern):
+        return re.compile(pattern.pattern).search, True
+    return pattern.search, False
 
 
 def default_rules_dir() -> Path:
@@ -217,12 +291,11 @@ def _check_not_shadowed(rules: list[Rule]) -> None:
     """Fail when an earlier rule of another category claims a rule's own example."""
     for i, rule in enumerate(rules):
         for example in rule.must_match:
-            text = normalise(example)
             for earlier in rules[:i]:
                 if (
                     earlier.category is not rule.category
                     and earlier.domain == rule.domain
-                    and earlier.matches(text)
+                    and _claims(earlier, rule, example)
                 ):
                     raise RuleError(
                         rule.source,
@@ -230,6 +303,16 @@ def _check_not_shadowed(rules: list[Rule]) -> None:
                         f"must_match example {example!r} is claimed by {earlier.id} ({earlier.source}), "
                         "which is tried first; narrow one of the two",
                     )
+
+
+def _claims(earlier: Rule, rule: Rule, example: str) -> bool:
+    """Whether ``earlier`` fires on ``rule``'s must-match example (text on text, element on element)."""
+    if rule.element is None:
+        return earlier.matches(normalise(example))
+    if earlier.element is None:
+        return False
+    outermost = example_elements(example, earlier.id, earlier.element.xpath)[0]
+    return earlier.element.detail(outermost, earlier.id) is not None
 
 
 def _rule_tables(path: Path, raw: bytes) -> list[dict[str, Any]]:
@@ -272,16 +355,27 @@ def _build_rule(path: Path, table: dict[str, Any], domain: str | None) -> Rule:
     missing = [k for k in REQUIRED_KEYS if not table.get(k)]
     if missing:
         raise RuleError(where, rule_id, f"missing or empty: {', '.join(missing)}")
+    element = build_element_match(where, rule_id, table) if is_element_rule(table) else None
+    if element is not None and any(k in table for k in TEXT_ONLY_KEYS):
+        keys = ", ".join(k for k in TEXT_ONLY_KEYS if k in table)
+        raise RuleError(
+            where, rule_id, f"an element rule (tags, roles, class_id, selector) cannot have {keys}"
+        )
+    if element is None and "outside_main" in table:
+        raise RuleError(
+            where, rule_id, "outside_main needs element conditions (tags, roles, class_id, selector)"
+        )
     rule = Rule(
         id=rule_id,
         category=Category(rule_id.split(".", 1)[0]),
         why=_string(where, rule_id, table, "why"),
-        pattern=_compile(where, rule_id, table),
+        pattern=_compile(where, rule_id, table) if element is None else None,
         max_words=_positive_int(where, rule_id, table.get("max_words")),
         section=_flag(where, rule_id, table, "section"),
         source=where,
         domain=domain,
         must_match=tuple(_strings(where, rule_id, table, "must_match")),
+        element=element,
     )
     _check_examples(rule, rule.must_match, expected=True)
     _check_examples(rule, _strings(where, rule_id, table, "must_not_match"), expected=False)
@@ -289,6 +383,8 @@ def _build_rule(path: Path, table: dict[str, Any], domain: str | None) -> Rule:
 
 
 def _compile(where: str, rule_id: str, table: dict[str, Any]) -> re.Pattern[str]:
+    if "text" not in table:
+        raise RuleError(where, rule_id, "a rule needs text (a regular expression) or element conditions")
     source = _string(where, rule_id, table, "text")
     flags = 0 if _flag(where, rule_id, table, "case_sensitive") else re.IGNORECASE
     try:
@@ -302,10 +398,22 @@ def _compile(where: str, rule_id: str, table: dict[str, Any]) -> re.Pattern[str]
 
 def _check_examples(rule: Rule, examples: Iterable[str], expected: bool) -> None:
     for example in examples:
-        if rule.matches(normalise(example)) != expected:
+        if _example_matches(rule, example, outermost_only=expected) != expected:
             verb = "does not match" if expected else "matches"
             key = "must_match" if expected else "must_not_match"
             raise RuleError(rule.source, rule.id, f"{key} example {example!r}: the rule {verb} it")
+
+
+def _example_matches(rule: Rule, example: str, *, outermost_only: bool) -> bool:
+    """Text rules: the normalised example. Element rules: the example's outermost
+    element (``outermost_only``) or any of its elements."""
+    if rule.element is None:
+        return rule.matches(normalise(example))
+    elements = example_elements(example, rule.id, rule.element.xpath)
+    if not elements:
+        raise RuleError(rule.source, rule.id, f"example {example!r} holds no block element")
+    candidates = elements[:1] if outermost_only else elements
+    return any(rule.element.detail(e, rule.id) is not None for e in candidates)
 
 
 def _string(where: str, rule_id: str, table: dict[str, Any], key: str) -> str:

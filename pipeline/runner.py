@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from pipeline.deadline import Deadline, time_limit
 from pipeline.errors import InputError, StageError, TimeLimitError
@@ -55,6 +56,7 @@ class Pipeline:
         stages: Sequence[Stage],
         *,
         disable: Iterable[str] = (),
+        selectors: Mapping[str, Any] | None = None,
         time_limit: float | None = DOC_TIME_LIMIT_SECONDS,
     ) -> None:
         names = [stage.name for stage in stages]
@@ -70,6 +72,7 @@ class Pipeline:
         self.stages = [stage for stage in stages if stage.name not in skipped]
         self.stats = RunStats()
         self.time_limit = time_limit
+        self.selectors = dict(selectors or {})
 
     @classmethod
     def default(
@@ -80,7 +83,8 @@ class Pipeline:
         time_limit: float | None = DOC_TIME_LIMIT_SECONDS,
     ) -> Pipeline:
         """The standard stages over ``rules`` (default: the shipped rule files)."""
-        return cls(default_stages(rules or load_rules()), disable=disable, time_limit=time_limit)
+        rules = rules or load_rules()
+        return cls(default_stages(rules), disable=disable, selectors=rules.selectors, time_limit=time_limit)
 
     @property
     def names(self) -> list[str]:
@@ -116,7 +120,9 @@ class Pipeline:
         deadline.check()
         deadline.step = "segmenting"
         doc.page_kind = page.kind
-        doc.blocks, doc.title = segment(page)
+        doc.blocks, meta = segment(page, self.selectors)
+        doc.title, doc.author, doc.published = meta.title, meta.author, meta.published
+        doc.url = doc.url or meta.url
         deadline.check()
         self.run(doc, deadline)
 

@@ -2,105 +2,228 @@
 
 lxml parses the page (robust to broken markup, nesting allowed to libxml2's
 largest depth). A page nested deeper than that becomes an error instead of
-silently losing what follows the cut. Every block-level element
-(paragraphs, headings, list items, table cells, ``pre``, blockquotes, ...)
-starts a new block; inline text belongs to the innermost open block. One
-iterative walk over the tree, so deep nesting cannot exhaust the stack. The
-same line features as text dumps are computed from each block's text, so the
-same stages and rules run on both kinds of page.
+silently losing what follows the cut. One iterative walk over the tree, so
+deep nesting cannot exhaust the stack, does all the work the stages need:
+
+* every element that is not inline text markup (paragraphs, headings, list
+  items, table cells, ``pre``, blockquotes, ``div``, custom elements, ...)
+  starts a new block, and inline text belongs to the innermost open one;
+* every such element becomes an :class:`~pipeline.model.Element` (tag,
+  class/id tokens, ARIA role, landmark flags, characters and link
+  characters under it) that element rules and layout heuristics look at;
+* every block gets the line features of text dumps plus its link density,
+  so the same stages and text rules run on both kinds of page.
+
+Selector rules are evaluated once per page, before the walk, as compiled
+XPath; the walk records which elements each one selected.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-import lxml.html
 from lxml import etree
 
 from pipeline.errors import InputError
-from pipeline.model import Block
+from pipeline.metadata import PageMeta, page_metadata
+from pipeline.model import Block, Element
 from pipeline.segment.text import add_page_features, line_features
 
 #: Elements whose content is never visible text.
 INVISIBLE_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas"}
+    {"script", "style", "template", "svg", "math", "head", "iframe", "object", "canvas"}
 )
-#: Elements that start a new block of text.
-BLOCK_TAGS = frozenset(
+#: Text-level markup: its text belongs to the block around it. Every other
+#: element (known block elements and unknown custom ones) starts a block.
+INLINE_TAGS = frozenset(
     {
-        "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
-        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-        "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-        "summary", "table", "td", "th", "tr", "ul", "option", "legend", "center",
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn",
+        "em", "font", "i", "img", "input", "ins", "kbd", "label", "mark", "nobr", "picture", "q",
+        "rp", "rt", "ruby", "s", "samp", "small", "source", "span", "strike", "strong", "sub", "sup",
+        "time", "tt", "u", "var", "wbr",
     }
 )  # fmt: skip
+#: Elements that put the blocks inside them in the page's main content.
+MAIN_TAGS = frozenset({"main", "article"})
+MAIN_ROLE = "main"
+#: ``itemprop`` value of an article's body (schema.org).
+ARTICLE_BODY = "articlebody"
 SPACE = re.compile(r"\s+")
+CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+NOT_TOKEN = re.compile(r"[^a-z0-9]+")
 #: libxml2 stops building the tree past this depth even with ``huge_tree``.
 MAX_DEPTH = 2048
+#: Distinct class/id strings whose tokens are remembered (they repeat across a site).
+TOKEN_MEMO_SIZE = 50_000
+_token_memo: dict[str, str] = {}
 
 
-class _BlockCollector:
-    """Gathers text into the innermost open block element while the tree is walked."""
+def class_id_tokens(raw: str) -> str:
+    """``class`` and ``id`` values as words: ``relatedPosts nav_main`` -> ``related posts nav main``."""
+    tokens = _token_memo.get(raw)
+    if tokens is None:
+        tokens = NOT_TOKEN.sub(" ", CAMEL_BOUNDARY.sub(" ", raw).lower()).strip()
+        if len(_token_memo) >= TOKEN_MEMO_SIZE:
+            _token_memo.clear()
+        _token_memo[raw] = tokens
+    return tokens
 
-    def __init__(self, tree: etree._ElementTree) -> None:
+
+def make_element(node: etree._Element, parent: Element | None, selected: tuple[str, ...] = ()) -> Element:
+    """The :class:`Element` of lxml ``node`` placed under ``parent``."""
+    tag = node.tag
+    raw = f"{node.get('class') or ''} {node.get('id') or ''}"
+    role = (node.get("role") or "").strip().lower()
+    in_main = parent is not None and parent.in_main
+    return Element(
+        tag=tag,
+        tokens=class_id_tokens(raw) if raw != " " else "",
+        role=role,
+        parent=parent,
+        depth=parent.depth + 1 if parent is not None else 0,
+        in_main=in_main or tag in MAIN_TAGS or role == MAIN_ROLE,
+        selected=selected,
+    )
+
+
+def _marks_main(node: etree._Element, element: Element) -> bool:
+    return (
+        element.tag == "main"
+        or element.role == MAIN_ROLE
+        or ARTICLE_BODY in (node.get("itemprop") or "").lower()
+    )
+
+
+class _Walk:
+    """Gathers text into the innermost open element while the tree is walked."""
+
+    def __init__(self, tree: etree._ElementTree, selected: Mapping[etree._Element, tuple[str, ...]]) -> None:
         self.tree = tree
+        self.selected = selected
         self.blocks: list[Block] = []
-        self.open: list[etree._Element] = []
+        self.nodes: list[etree._Element] = []
+        self.open: list[Element] = []
         self.parts: list[str] = []
+        self.link_parts: list[str] = []
+        self.in_link = 0
 
-    def enter(self, element: etree._Element) -> None:
+    def enter(self, node: etree._Element) -> None:
         self.flush()
+        parent = self.open[-1] if self.open else None
+        element = make_element(node, parent, self.selected.get(node, ()))
+        if _marks_main(node, element):
+            element.landmark = element.holds_main = True
+            for outer in self.open:
+                outer.holds_main = True
+        self.nodes.append(node)
         self.open.append(element)
 
     def leave(self) -> None:
         self.flush()
-        self.open.pop()
+        self.nodes.pop()
+        element = self.open.pop()
+        if element.parent is not None:
+            element.parent.chars += element.chars
+            element.parent.link_chars += element.link_chars
 
     def add(self, text: str | None) -> None:
-        if text:
+        # Whitespace before a block's first text is layout, not content.
+        if text and (self.parts or not text.isspace()):
             self.parts.append(text)
+            if self.in_link:
+                self.link_parts.append(text)
 
     def flush(self) -> None:
-        text = SPACE.sub(" ", "".join(self.parts)).strip()
+        if not self.parts:
+            return
+        raw = "".join(self.parts)
         self.parts.clear()
-        if text and self.open:
-            features = line_features(text, text, blank_before=True)
-            xpath = self.tree.getpath(self.open[-1])
-            self.blocks.append(Block(len(self.blocks), text, xpath=xpath, features=features))
+        if raw.isspace() or not self.open:
+            self.link_parts.clear()
+            return
+        text = SPACE.sub(" ", raw).strip()
+        link_chars = _visible_chars("".join(self.link_parts)) if self.link_parts else 0
+        self.link_parts.clear()
+        element = self.open[-1]
+        features = line_features(text, text, blank_before=True)
+        visible = _visible_chars(text)
+        features.link_density = min(1.0, link_chars / visible) if visible else 0.0
+        element.chars += visible
+        element.link_chars += min(link_chars, visible)
+        xpath = self.tree.getpath(self.nodes[-1])
+        self.blocks.append(Block(len(self.blocks), text, xpath=xpath, features=features, element=element))
 
 
-def segment_html(markup: str) -> tuple[list[Block], str | None]:
-    """Blocks of visible text in reading order, and the page's ``<title>``."""
-    parser = lxml.html.HTMLParser(huge_tree=True)
+def _visible_chars(text: str) -> int:
+    """Characters other than whitespace."""
+    return len("".join(text.split()))
+
+
+def parse_html(markup: str) -> etree._Element:
+    """The document root of ``markup``; :class:`InputError` when it cannot be read whole."""
+    parser = etree.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(markup, parser=parser)
+        root = etree.fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"HTML could not be parsed: {exc}") from exc
+    if root is None:
+        raise InputError("HTML could not be parsed: Document is empty")
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         raise InputError(f"HTML nested deeper than {MAX_DEPTH} elements: the parser cannot read past that")
-    collector = _BlockCollector(root.getroottree())
+    return root
+
+
+def segment_tree(root: etree._Element, selectors: Mapping[str, etree.XPath] | None = None) -> list[Block]:
+    """Blocks of visible text of a parsed page in reading order, with their elements.
+
+    ``selectors`` maps rule ids to compiled XPath; each element they select
+    carries those ids in :attr:`Element.selected`.
+    """
+    walk = _Walk(root.getroottree(), _select(root, selectors or {}))
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-    for event, element in walker:
+    for event, node in walker:
         if event in ("comment", "pi"):
-            collector.add(element.tail)
-        elif event == "start":
-            if element.tag in INVISIBLE_TAGS:
+            walk.add(node.tail)
+            continue
+        tag = node.tag
+        container = tag not in INLINE_TAGS or node is root
+        if event == "start":
+            if tag in INVISIBLE_TAGS:
                 walker.skip_subtree()
                 continue
-            if element.tag in BLOCK_TAGS or element is root:
-                collector.enter(element)
-            collector.add(" " if element.tag == "br" else element.text)
+            if container:
+                walk.enter(node)
+            elif tag == "a":
+                walk.in_link += 1
+            walk.add(" " if tag == "br" else node.text)
         else:
-            if element.tag in BLOCK_TAGS or element is root:
-                collector.leave()
-            collector.add(element.tail)
-    add_page_features(collector.blocks)
-    return collector.blocks, _title(root)
+            if tag in INVISIBLE_TAGS:
+                pass  # its subtree was skipped, so it was never entered
+            elif container:
+                walk.leave()
+            elif tag == "a":
+                walk.in_link -= 1
+            walk.add(node.tail)
+    add_page_features(walk.blocks)
+    return walk.blocks
 
 
-def _title(root: etree._Element) -> str | None:
-    found = root.find(".//title")
-    if found is None:
-        return None
-    title = SPACE.sub(" ", found.text_content()).strip()
-    return title or None
+def _select(
+    root: etree._Element, selectors: Mapping[str, etree.XPath]
+) -> dict[etree._Element, tuple[str, ...]]:
+    selected: dict[etree._Element, tuple[str, ...]] = {}
+    for rule_id, xpath in selectors.items():
+        for node in xpath(root):
+            if isinstance(node, etree._Element):
+                selected[node] = (*selected.get(node, ()), rule_id)
+    return selected
+
+
+def segment_html(
+    markup: str, selectors: Mapping[str, etree.XPath] | None = None
+) -> tuple[list[Block], PageMeta]:
+    """Blocks of visible text in reading order, and the page's metadata (title, URL, author, date)."""
+    root = parse_html(markup)
+    blocks = segment_tree(root, selectors)
+    return blocks, page_metadata(root)

@@ -7,7 +7,9 @@ from pipeline.stages.base import Stage
 from pipeline.stages.classify_blocks import ClassifyBlocks
 from pipeline.stages.dedupe_blocks import DedupeBlocks
 from pipeline.stages.detect_language import DetectLanguage
+from pipeline.stages.select_main import SelectMain
 from pipeline.stages.strip_author_box import StripAuthorBox
+from pipeline.stages.strip_elements import StripElements
 from pipeline.stages.strip_islands import StripIslands
 from pipeline.stages.strip_rules import StripRules
 from pipeline.stages.strip_sections import StripSections
@@ -16,8 +18,14 @@ __all__ = ["Stage", "default_stages"]
 
 
 def default_stages(rules: RuleSet) -> list[Stage]:
-    """The standard stages in order: rules, author box, context, stranded text, tail, copies, language."""
+    """The standard stages in order.
+
+    Element rules, main region, text rules, author box, context, stranded
+    text, tail, copies, language.
+    """
     return [
+        StripElements(rules),
+        SelectMain(),
         StripRules(rules),
         StripAuthorBox(),
         ClassifyBlocks(),

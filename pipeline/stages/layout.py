@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.model import Block
+from pipeline.model import Block, Element
 
 
 def kept_words(block: Block) -> int:
@@ -19,3 +19,44 @@ def share_before(blocks: list[Block]) -> list[float]:
         shares.append(seen / total if total else 0.0)
         seen += kept_words(block)
     return shares
+
+
+#: A prose block: at least this many words, ending like a sentence, few of
+#: them in links. Paragraphs of an article or a post, rarely menu or widget text.
+PROSE_MIN_WORDS = 12
+PROSE_MAX_LINK_DENSITY = 0.3
+#: The prose core is the deepest element holding more than this share of the page's prose.
+CORE_PROSE_SHARE = 0.5
+
+
+def is_prose(block: Block) -> bool:
+    """Whether a block reads like a paragraph of running text."""
+    f = block.features
+    return (
+        f is not None
+        and f.words >= PROSE_MIN_WORDS
+        and f.ends_sentence
+        and f.link_density <= PROSE_MAX_LINK_DENSITY
+    )
+
+
+def prose_core(blocks: list[Block]) -> list[Element]:
+    """The deepest element holding most of the page's prose, and every element around it.
+
+    Empty when the page has no prose blocks (a shop page, a gallery).
+    """
+    prose: dict[int, int] = {}
+    elements: dict[int, Element] = {}
+    total = 0
+    for block in blocks:
+        if block.element is None or not is_prose(block):
+            continue
+        chars = block.features.chars if block.features else 0
+        total += chars
+        for element in block.element.ancestors():
+            prose[id(element)] = prose.get(id(element), 0) + chars
+            elements[id(element)] = element
+    holding = [elements[key] for key, chars in prose.items() if chars > CORE_PROSE_SHARE * total]
+    if not holding:
+        return []
+    return max(holding, key=lambda e: e.depth).ancestors()

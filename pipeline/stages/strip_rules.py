@@ -28,7 +28,7 @@ class StripRules:
             text = normalise(block.text)
             rule = self.rules.first_match(text, block.features.words, host)
             if rule is not None:
-                found = rule.pattern.search(text)
+                found = rule.pattern.search(text) if rule.pattern is not None else None
                 quoted = found.group()[:DETAIL_QUOTE_CHARS] if found else ""
                 block.remove(rule.category, rule.id, f"text matched {quoted!r}")
         return doc
