@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline import read
 from pipeline.errors import InputError
-from pipeline.model import Record, SourceKind
+from pipeline.model import Page, Record, SourceKind
 from pipeline.read import InputFile, decode, find_inputs, read_records
 
 ARTICLE_TEXT = (
@@ -206,9 +207,22 @@ def test_unreadable_path_gives_an_error_record(tmp_path: Path) -> None:
 # decode
 
 
-def text_of(data: bytes, kind: SourceKind = "text") -> str:
+def page_of(data: bytes, kind: SourceKind = "text") -> Page:
     sha = hashlib.sha256(data).hexdigest()
-    return decode(Record("page", 0, sha, kind, data)).text
+    return decode(Record("page", 0, sha, kind, data))
+
+
+def text_of(data: bytes, kind: SourceKind = "text") -> str:
+    return page_of(data, kind).text
+
+
+def html_page(head: str, body: str) -> str:
+    return f"<html><head>{head}<title>Page</title></head><body><p>{body}</p></body></html>"
+
+
+WESTERN = "“Smart quotes” – café, naïve, 5 €"
+RUSSIAN = "Съешь же ещё этих мягких французских булок, да выпей чаю"
+JAPANESE = "日本語のページです。①番目の注意を読んでください。"
 
 
 def test_decodes_utf8() -> None:
@@ -234,19 +248,103 @@ def test_decodes_windows_1252() -> None:
 
 
 @pytest.mark.parametrize(
-    ("meta", "encoding", "words"),
+    ("head", "encoding", "words", "codec"),
     [
-        ('<meta charset="koi8-r">', "koi8-r", "Привет, мир"),
+        ('<meta charset="windows-1252">', "cp1252", WESTERN, "cp1252"),
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">',
+            "cp1251",
+            RUSSIAN,
+            "cp1251",
+        ),
+        (
+            "<meta content='text/html;charset=Shift_JIS' http-equiv='Content-Type'>",
+            "cp932",
+            JAPANESE,
+            "cp932",
+        ),
+        ('<meta charset="koi8-r">', "koi8-r", RUSSIAN, "koi8-r"),
         (
             '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-7">',
             "iso-8859-7",
             "Καλημέρα κόσμε",
+            "iso8859-7",
         ),
+        ("", "euc-jp", "日本語のページです。", "euc_jp"),  # declared by the XML declaration below
     ],
+    ids=["windows-1252", "cp1251-http-equiv", "shift_jis", "koi8-r", "iso-8859-7", "xml-declaration"],
 )
-def test_html_meta_charset_is_honoured(meta: str, encoding: str, words: str) -> None:
-    html = f"<html><head>{meta}</head><body><p>{words}</p></body></html>"
-    assert words in text_of(html.encode(encoding), kind="html")
+def test_html_declared_charset_is_honoured(head: str, encoding: str, words: str, codec: str) -> None:
+    html = html_page(head, words)
+    if not head:
+        html = f'<?xml version="1.0" encoding="{encoding}"?>\n{html}'
+    page = page_of(html.encode(encoding), kind="html")
+    assert words in page.text
+    assert page.encoding == codec
+
+
+@pytest.mark.parametrize("declared", ["iso-8859-1", "latin1", "us-ascii"])
+def test_latin1_and_ascii_declarations_are_read_as_windows_1252(declared: str) -> None:
+    # Browsers do the same: such pages use windows-1252's curly quotes and euro sign.
+    page = page_of(html_page(f'<meta charset="{declared}">', WESTERN).encode("cp1252"), kind="html")
+    assert WESTERN in page.text
+    assert page.encoding == "cp1252"
+
+
+def test_a_page_declaring_utf8_in_latin1_reads_as_windows_1252() -> None:
+    page = page_of(
+        html_page('<meta charset="utf-8">', "Crème brûlée à la française").encode("latin-1"), "html"
+    )
+    assert "Crème brûlée à la française" in page.text
+
+
+def test_a_utf8_page_with_a_latin1_snippet_keeps_both() -> None:
+    head, tail = html_page('<meta charset="utf-8">', "Grüße aus Zürich, déjà vu — @").split("@")
+    page = page_of(head.encode() + "Smørrebrød".encode("latin-1") + tail.encode(), kind="html")
+    assert "Grüße aus Zürich, déjà vu — Smørrebrød" in page.text
+    assert page.encoding == "utf-8"
+
+
+def test_valid_utf8_wins_over_a_legacy_declaration() -> None:
+    # A page converted to UTF-8 whose <meta> still says iso-8859-1.
+    page = page_of(html_page('<meta charset="iso-8859-1">', "Café – déjà vu").encode(), kind="html")
+    assert "Café – déjà vu" in page.text
+    assert page.encoding == "utf-8"
+
+
+def test_a_seven_bit_declaration_wins_over_ascii_bytes() -> None:
+    # ISO-2022-JP is all ASCII bytes: valid UTF-8, but the declaration says what it is.
+    page = page_of(html_page('<meta charset="iso-2022-jp">', "日本語").encode("iso-2022-jp"), kind="html")
+    assert "日本語" in page.text
+    assert page.encoding == "iso2022_jp"
+
+
+@pytest.mark.parametrize("charset", ["no-such-charset", "base64", "x-user-defined", "utf-16"])
+def test_an_unknown_or_impossible_charset_is_ignored(charset: str) -> None:
+    head = f'<meta charset="{charset}">'
+    assert "Grüße — 東京" in text_of(html_page(head, "Grüße — 東京").encode(), kind="html")
+    assert WESTERN in text_of(html_page(head, WESTERN).encode("cp1252"), kind="html")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_html_page_with_bom(encoding: str) -> None:
+    html = html_page('<meta charset="utf-16">', f"{RUSSIAN} {JAPANESE}")
+    page = page_of(("\ufeff" + html).encode(encoding), kind="html")
+    assert page.text == html
+    assert page.encoding == encoding
+
+
+def test_a_page_of_unclosed_meta_tags_decodes_quickly() -> None:
+    # An unbounded search for the declaration would try every <meta to the end: minutes.
+    data = b"<html><head>" + b"<meta " * 100_000
+    started = time.monotonic()
+    assert page_of(data, kind="html").encoding == "utf-8"
+    assert time.monotonic() - started < 5.0
+
+
+def test_undecodable_bytes_never_raise() -> None:
+    # Shift_JIS bytes with nothing declared: not UTF-8, not windows-1252; some text comes back.
+    assert text_of(JAPANESE.encode("cp932"), kind="html")
 
 
 def test_a_text_page_stays_text_and_html_stays_html() -> None:
