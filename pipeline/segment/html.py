@@ -52,6 +52,8 @@ ARTICLE_BODY = "articlebody"
 SPACE = re.compile(r"\s+")
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 NOT_TOKEN = re.compile(r"[^a-z0-9]+")
+#: A short block is link-like (a menu item) when at least this share of its text is in links.
+LINK_LIKE_MIN_DENSITY = 0.5
 #: libxml2 stops building the tree past this depth even with ``huge_tree``.
 MAX_DEPTH = 2048
 #: Distinct class/id strings whose tokens are remembered (they repeat across a site).
@@ -149,6 +151,8 @@ class _Walk:
         features = line_features(text, text, blank_before=True)
         visible = _visible_chars(text)
         features.link_density = min(1.0, link_chars / visible) if visible else 0.0
+        # In HTML a menu item is a link: short text that links nowhere (a table cell, a label) is not one.
+        features.link_like = features.link_like and features.link_density >= LINK_LIKE_MIN_DENSITY
         element.chars += visible
         element.link_chars += min(link_chars, visible)
         xpath = self.tree.getpath(self.nodes[-1])
