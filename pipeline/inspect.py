@@ -25,6 +25,7 @@ CATEGORY_COLOURS: dict[Category, str] = {
     Category.AD: "red",
     Category.COMMENTS: "bright_yellow",
     Category.UI: "bright_black",
+    Category.SIDEBAR: "green",
     Category.DUPLICATE: "white",
     Category.TEMPLATE: "white",
     Category.LOW_QUALITY: "bright_red",

@@ -47,12 +47,21 @@ def test_removed_counts_characters_per_category() -> None:
 
 def test_clean_html(pages_dir: Path) -> None:
     result = clean_html((pages_dir / "article.html").read_text(encoding="utf-8"))
-    assert result.title == "Night trains return to the Alps | The Valley Courier"
+    # The page's metadata: the title without its " | The Valley Courier" site suffix, the
+    # canonical link, the byline's name and the declared publication date.
+    assert result.title == "Night trains return to the Alps"
+    assert result.url == "https://www.valleycourier.example/travel/night-trains-return-to-the-alps"
+    assert result.author == "Anna Keller"
+    assert result.published == "2025-03-04"
     assert "sleeper train will leave Zurich" in result.text
     assert "We use cookies" not in result.text
     assert result.blocks["xpath"].str.startswith("/html").all()
     assert result.removed == removed_by_category(result)
     assert {"nav", "cookie", "footer"} <= set(result.removed)
+    rule_ids = dict(zip(result.blocks["text"], result.blocks["rule_id"], strict=True))
+    assert rule_ids["Home"] == "nav.nav-element"
+    assert rule_ids["Accept all"] == "cookie.consent-class"
+    assert rule_ids["Privacy Policy"] == "footer.page-footer"
 
 
 @pytest.mark.parametrize("gzipped", [False, True])

@@ -84,15 +84,20 @@ def test_other_inputs_clean_with_their_kind(mixed_run: FinishedRun, name: str, k
     assert len(row["text"]) > 0
 
 
-def test_html_rows_carry_their_title_and_blocks_their_xpath(mixed_run: FinishedRun) -> None:
+def test_html_rows_carry_their_metadata_and_blocks_their_xpath(mixed_run: FinishedRun) -> None:
     docs = mixed_run.documents().set_index("source_path")
     page = docs.loc["pages/article.html"]
-    assert page["title"] == "Night trains return to the Alps | The Valley Courier"
+    assert page["title"] == "Night trains return to the Alps"
+    assert page["url"] == "https://www.valleycourier.example/travel/night-trains-return-to-the-alps"
+    assert page["author"] == "Anna Keller"
+    assert page["published"] == "2025-03-04"
     assert page["language"] == "en"
     blocks = mixed_run.blocks()
     mine = blocks[blocks["doc_id"] == page["doc_id"]]
     assert mine["xpath"].str.startswith("/html").all()
     assert mine["line_start"].isna().all()
+    # A text dump declares nothing about itself.
+    assert docs.loc["000_4836993da0e4a9b5.txt", ["url", "author", "published"]].isna().all()
     text_id = docs.loc["000_4836993da0e4a9b5.txt", "doc_id"]
     text_blocks = blocks[blocks["doc_id"] == text_id]
     assert text_blocks["xpath"].isna().all()

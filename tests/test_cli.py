@@ -131,7 +131,9 @@ def test_inspect_removed_only_hides_kept_text(tmp_path: Path) -> None:
 def test_inspect_an_html_file(pages_dir: Path) -> None:
     result = invoke("inspect", pages_dir / "article.html")
     assert result.exit_code == 0
-    assert "cookie.we-use-cookies" in result.output
+    # The banner is named by its container's class before any text rule sees it.
+    assert "[cookie cookie.consent-class] <div> class/id 'cookie'" in result.output
+    assert "[nav nav.nav-element] <nav> element" in result.output
     assert "Night trains return to the Alps after a decade away" in result.output
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.color import Color
 from rich.console import Console
 
 from pipeline.inspect import CATEGORY_COLOURS, print_diff, render_diff
@@ -40,6 +41,17 @@ def test_error_documents_show_their_error() -> None:
 
 def test_every_category_has_a_colour() -> None:
     assert set(CATEGORY_COLOURS) == set(Category)
+    for colour in CATEGORY_COLOURS.values():
+        Color.parse(colour)  # a colour rich knows
+
+
+def test_a_sidebar_removal_shows_in_its_colour() -> None:
+    d = sample_doc()
+    d.blocks[1].remove(Category.SIDEBAR, "sidebar.aside-element", "<aside> outside the main content")
+    text = render_diff(d)
+    assert "[sidebar sidebar.aside-element] <aside> outside the main content" in text.plain
+    styles = {str(span.style) for span in text.spans}
+    assert f"strike dim {CATEGORY_COLOURS[Category.SIDEBAR]}" in styles
 
 
 def test_print_diff_writes_to_the_console() -> None:

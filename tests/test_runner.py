@@ -114,6 +114,9 @@ def test_default_stages_are_stages_in_dependency_order(rules: RuleSet) -> None:
     assert names.index("strip_rules") < names.index("strip_sections")
     assert names.index("strip_rules") < names.index("classify_blocks")
     assert names[-1] == "detect_language"
+    # Element rules name a container's category before select_main's generic outside-main
+    # removals, and both act on the page's structure before text rules judge single lines.
+    assert names.index("strip_elements") < names.index("select_main") < names.index("strip_rules")
 
 
 def test_disabling_a_stage_by_name(rules: RuleSet, stage_names: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Segmenting HTML: blocks of visible text in reading order, each with its xpath."""
+"""Segmenting HTML: blocks of visible text in reading order, each with its xpath and element."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from cssselect import HTMLTranslator
+from lxml import etree
 
 from pipeline.errors import InputError
-from pipeline.segment.html import segment_html
+from pipeline.metadata import PageMeta
+from pipeline.model import Block, Element
+from pipeline.segment.html import class_id_tokens, segment_html
 
 PAGE = """<!DOCTYPE html>
 <html><head>
@@ -32,19 +36,23 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+Segmented = tuple[list[str], list[str], str | None]
+
+
 @pytest.fixture(scope="module")
-def segmented() -> tuple[list[str], list[str], str | None]:
-    blocks, title = segment_html(PAGE)
-    return [b.text for b in blocks], [b.xpath or "" for b in blocks], title
+def segmented() -> Segmented:
+    blocks, meta = segment_html(PAGE)
+    return [b.text for b in blocks], [b.xpath or "" for b in blocks], meta.title
 
 
-def test_blocks_come_in_reading_order(segmented: tuple[list[str], list[str], str | None]) -> None:
+def test_blocks_come_in_reading_order(segmented: Segmented) -> None:
     texts, _, _ = segmented
     assert texts == [
         "Home",
         "News",
         "Night trains return",
         "For the first time in ten years, a sleeper train leaves Zurich.",
+        "Please enable JavaScript",
         "Loose text in a div",
         "A paragraph inside it",
         "and text after it",
@@ -56,15 +64,27 @@ def test_blocks_come_in_reading_order(segmented: tuple[list[str], list[str], str
     ]
 
 
-def test_script_style_and_noscript_are_skipped(segmented: tuple[list[str], list[str], str | None]) -> None:
+def test_script_and_style_are_skipped(segmented: Segmented) -> None:
     texts, _, _ = segmented
     joined = " ".join(texts)
-    for hidden in ("secret", "script text", "also hidden", "color: red", "enable JavaScript"):
+    for hidden in ("secret", "script text", "also hidden", "color: red", "hidden-style-text"):
         assert hidden not in joined
 
 
+def test_noscript_text_is_visible() -> None:
+    # Forum software puts the whole thread in <noscript>; the "enable JavaScript"
+    # notices that also live there are left to the rules (ui.browser-notice).
+    blocks, _ = segment_html(
+        "<body><noscript><div class='thread'><p>First post of the thread.</p>"
+        "<p>A reply to it.</p></div></noscript><p>After.</p></body>"
+    )
+    assert [b.text for b in blocks] == ["First post of the thread.", "A reply to it.", "After."]
+    assert blocks[0].element is not None and blocks[0].element.parent is not None
+    assert blocks[0].element.parent.tokens == "thread"
+
+
 def test_comment_text_is_dropped_but_its_tail_kept(
-    segmented: tuple[list[str], list[str], str | None],
+    segmented: Segmented,
 ) -> None:
     texts, _, _ = segmented
     assert "Before a comment and after it." in texts
@@ -76,7 +96,7 @@ def test_tail_text_after_a_skipped_element_is_kept() -> None:
     assert [b.text for b in blocks] == ["Before after the script."]
 
 
-def test_every_block_has_an_xpath_to_its_element(segmented: tuple[list[str], list[str], str | None]) -> None:
+def test_every_block_has_an_xpath_to_its_element(segmented: Segmented) -> None:
     texts, xpaths, _ = segmented
     root = lxml.html.document_fromstring(PAGE)
     for text, xpath in zip(texts, xpaths, strict=True):
@@ -87,7 +107,10 @@ def test_every_block_has_an_xpath_to_its_element(segmented: tuple[list[str], lis
 
 
 def test_blocks_carry_line_features() -> None:
-    blocks, _ = segment_html("<ul><li>Home</li><li>News</li></ul><p>It rained all day in the valley.</p>")
+    blocks, _ = segment_html(
+        "<ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul>"
+        "<p>It rained all day in the valley.</p>"
+    )
     assert all(b.features is not None for b in blocks)
     menu, _, sentence = (b.features for b in blocks)
     assert menu is not None and sentence is not None
@@ -96,19 +119,53 @@ def test_blocks_carry_line_features() -> None:
     assert all(b.line_start is None for b in blocks)
 
 
-def test_title_is_returned_with_whitespace_collapsed(
-    segmented: tuple[list[str], list[str], str | None],
-) -> None:
+def test_in_html_short_text_is_link_like_only_when_it_is_mostly_links() -> None:
+    # A menu item links somewhere; a table cell or a label of the same length does not.
+    blocks, _ = segment_html(
+        "<table><tr><td>Monday</td><td>9 to 5</td></tr></table>"
+        "<ul><li><a href='/'>Home</a></li><li><a href='/a'>About</a> us</li>"
+        "<li>Contact <a href='/c'>us</a></li></ul>"
+    )
+    link_like = {b.text: b.features.link_like for b in blocks if b.features is not None}
+    assert link_like == {
+        "Monday": False,
+        "9 to 5": False,
+        "Home": True,
+        "About us": True,
+        "Contact us": False,
+    }
+
+
+def test_title_is_returned_with_whitespace_collapsed(segmented: Segmented) -> None:
     _, _, title = segmented
     assert title == "Night trains return to the Alps"
 
 
+def test_page_metadata_comes_with_the_blocks() -> None:
+    page = (
+        "<html><head><title>Harbour reopens | Harbour Gazette</title>"
+        '<meta property="og:title" content="Harbour reopens after the storm">'
+        '<link rel="canonical" href="https://harbourgazette.example/news/harbour-reopens">'
+        '<meta name="author" content="Ines Hartmann">'
+        '<meta property="article:published_time" content="2025-01-12T08:00:00Z">'
+        "</head><body><p>The harbour reopened on Sunday.</p></body></html>"
+    )
+    blocks, meta = segment_html(page)
+    assert [b.text for b in blocks] == ["The harbour reopened on Sunday."]
+    assert meta == PageMeta(
+        title="Harbour reopens after the storm",
+        url="https://harbourgazette.example/news/harbour-reopens",
+        author="Ines Hartmann",
+        published="2025-01-12",
+    )
+
+
 @pytest.mark.parametrize("markup", ["<p>No head</p>", "<html><head><title>  </title></head><p>x</p></html>"])
 def test_missing_or_blank_title_is_none(markup: str) -> None:
-    assert segment_html(markup)[1] is None
+    assert segment_html(markup)[1].title is None
 
 
-def test_entities_are_decoded(segmented: tuple[list[str], list[str], str | None]) -> None:
+def test_entities_are_decoded(segmented: Segmented) -> None:
     texts, _, _ = segmented
     assert texts[-1] == "© 2025 The Courier & Co."
 
@@ -121,7 +178,7 @@ def test_broken_markup_still_segments() -> None:
 def test_a_page_with_no_visible_text_has_no_blocks() -> None:
     assert segment_html("<html><head><title>Only a title</title></head><body> </body></html>") == (
         [],
-        "Only a title",
+        PageMeta(title="Only a title"),
     )
 
 
@@ -154,9 +211,210 @@ def test_nesting_below_the_parser_limit_keeps_the_text_inside_and_after_it() -> 
 
 
 def test_fixture_page_segments(pages_dir: Path) -> None:
-    blocks, title = segment_html((pages_dir / "article.html").read_text(encoding="utf-8"))
+    blocks, meta = segment_html((pages_dir / "article.html").read_text(encoding="utf-8"))
     texts = [b.text for b in blocks]
-    assert title == "Night trains return to the Alps | The Valley Courier"
+    assert meta.title == "Night trains return to the Alps"  # " | The Valley Courier" is the site's
     assert texts[0] == "Skip to main content"
     assert "Night trains return to the Alps after a decade away" in texts
     assert not any("dataLayer" in t or "display: flex" in t for t in texts)
+
+
+# Elements: what element rules and layout heuristics see of each block's container
+
+
+def block_by_text(blocks: list[Block], text: str) -> Block:
+    found = [b for b in blocks if b.text == text]
+    assert len(found) == 1, [b.text for b in blocks]
+    return found[0]
+
+
+def element_of(blocks: list[Block], text: str) -> Element:
+    element = block_by_text(blocks, text).element
+    assert element is not None
+    return element
+
+
+@pytest.mark.parametrize(
+    ("raw", "tokens"),
+    [
+        ("relatedPosts nav_main", "related posts nav main"),
+        ("widget widget_recent_entries", "widget widget recent entries"),
+        ("jp-relatedposts-post0", "jp relatedposts post0"),
+        ("  cookieNotice--visible  ", "cookie notice visible"),
+        ("c-share__item", "c share item"),
+        ("col-md-4", "col md 4"),
+        ("", ""),
+    ],
+)
+def test_class_id_tokens_are_lowercase_words(raw: str, tokens: str) -> None:
+    assert class_id_tokens(raw) == tokens
+
+
+def test_an_element_has_its_class_and_id_words_and_role() -> None:
+    blocks, _ = segment_html(
+        '<div class="sidebarWidget post_list" id="Recent-Posts" role=" Complementary "><p>Latest</p></div>'
+    )
+    p = element_of(blocks, "Latest")
+    assert (p.tag, p.tokens, p.role) == ("p", "", "")
+    div = p.parent
+    assert div is not None
+    assert (div.tag, div.tokens, div.role) == (
+        "div",
+        "sidebar widget post list recent posts",
+        "complementary",
+    )
+    assert div.describe() == "div.sidebar.widget.post.list"
+    assert p.describe() == "p"
+
+
+def test_elements_chain_up_to_the_document_root() -> None:
+    blocks, _ = segment_html("<html><body><section><div><p>Deep text.</p></div></section></body></html>")
+    chain = element_of(blocks, "Deep text.").ancestors()
+    assert [e.tag for e in chain] == ["p", "div", "section", "body", "html"]
+    assert [e.depth for e in chain] == [4, 3, 2, 1, 0]
+    assert chain[-1].parent is None
+
+
+def test_blocks_of_one_element_share_it() -> None:
+    blocks, _ = segment_html("<div>Loose text<p>Inside.</p>tail text</div>")
+    loose, inside, tail = (b.element for b in blocks)
+    assert loose is tail
+    assert inside is not None and inside.parent is loose
+
+
+@pytest.mark.parametrize("tag", ["my-widget", "cookie-consent", "amp-ad", "x"])
+def test_custom_and_unknown_elements_start_blocks(tag: str) -> None:
+    blocks, _ = segment_html(f"<p>Intro text <{tag} class='inner'>Widget text</{tag}> outro text.</p>")
+    assert [b.text for b in blocks] == ["Intro text", "Widget text", "outro text."]
+    widget = element_of(blocks, "Widget text")
+    assert (widget.tag, widget.tokens) == (tag, "inner")
+
+
+def test_inline_elements_do_not_start_blocks() -> None:
+    blocks, _ = segment_html(
+        "<p>A <span class='x'>span</span>, <em>emphasis</em>, <code>code</code>, <a href='/'>a link</a>, "
+        "<label>a label</label>, <time>today</time> and <abbr>abbr</abbr> in one line.</p>"
+    )
+    assert [b.text for b in blocks] == [
+        "A span, emphasis, code, a link, a label, today and abbr in one line."
+    ]
+    assert element_of(blocks, blocks[0].text).tag == "p"
+
+
+MAIN_PAGE = """<html><body>
+<header><p>Site name</p></header>
+<div class="layout"><main><div class="content"><p>In main.</p></div></main></div>
+<article><p>In an article.</p></article>
+<div role="main"><p>In a main role.</p></div>
+<div class="entry" itemprop="articleBody"><p>In the article body.</p></div>
+<aside><p>Beside it all.</p></aside>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def main_blocks() -> list[Block]:
+    return segment_html(MAIN_PAGE)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "in_main"),
+    [
+        ("Site name", False),
+        ("In main.", True),
+        ("In an article.", True),
+        ("In a main role.", True),
+        ("In the article body.", False),  # itemprop marks the main region, not a main landmark
+        ("Beside it all.", False),
+    ],
+)
+def test_in_main_under_main_article_and_role_main(main_blocks: list[Block], text: str, in_main: bool) -> None:
+    element = element_of(main_blocks, text)
+    assert element.in_main is in_main
+    if in_main:
+        assert any(e.tag in ("main", "article") or e.role == "main" for e in element.ancestors())
+
+
+def test_landmarks_and_the_elements_that_hold_them(main_blocks: list[Block]) -> None:
+    p = element_of(main_blocks, "In main.")
+    content, main, layout, body = p.ancestors()[1:5]
+    assert (main.tag, main.landmark, main.holds_main) == ("main", True, True)
+    assert (layout.tokens, layout.landmark, layout.holds_main) == ("layout", False, True)
+    assert body.holds_main and not body.landmark
+    # Inside the landmark, nothing holds it.
+    assert not content.holds_main and not p.holds_main
+    role_main = element_of(main_blocks, "In a main role.").parent
+    assert role_main is not None and role_main.landmark and role_main.holds_main
+    article_body = element_of(main_blocks, "In the article body.").parent
+    assert article_body is not None and article_body.landmark and article_body.holds_main
+    # An <article> is main content but not a landmark; the header and aside hold nothing.
+    article = element_of(main_blocks, "In an article.").parent
+    assert article is not None and article.tag == "article"
+    assert not article.landmark and not article.holds_main
+    for text in ("Site name", "Beside it all."):
+        assert not any(e.holds_main for e in element_of(main_blocks, text).ancestors()[:2])
+
+
+def test_chars_and_link_chars_add_up_the_tree() -> None:
+    blocks, _ = segment_html(
+        "<div id='box'><p>Hello <a href='/w'>world</a></p>"
+        "<ul><li><a href='/'>Home</a></li><li>Plain item</li></ul>tail</div>"
+    )
+    p = element_of(blocks, "Hello world")
+    assert (p.chars, p.link_chars) == (10, 5)  # visible characters: whitespace does not count
+    li_link, li_plain = element_of(blocks, "Home"), element_of(blocks, "Plain item")
+    assert (li_link.chars, li_link.link_chars) == (4, 4)
+    assert (li_plain.chars, li_plain.link_chars) == (9, 0)
+    ul = li_link.parent
+    assert ul is not None and (ul.chars, ul.link_chars) == (13, 4)
+    div = p.parent
+    assert div is not None and div.tokens == "box"
+    assert (div.chars, div.link_chars) == (10 + 13 + 4, 5 + 4)
+    root = div.ancestors()[-1]
+    assert (root.chars, root.link_chars) == (div.chars, div.link_chars)
+
+
+def test_link_density_of_each_block() -> None:
+    blocks, _ = segment_html(
+        "<p>No links in this line.</p>"
+        "<p>Half <a href='/x'>link</a></p>"
+        "<li><a href='/'>All link</a></li>"
+        "<a href='/card'><div class='card'>A card that is a link</div></a>"
+        "<p><a href='/a'>One</a> <a href='/b'>Two</a> and three</p>"
+    )
+    density = {b.text: b.features.link_density for b in blocks if b.features is not None}
+    assert density == pytest.approx(
+        {
+            "No links in this line.": 0.0,
+            "Half link": 0.5,
+            "All link": 1.0,
+            "A card that is a link": 1.0,
+            "One Two and three": 6 / 14,
+        }
+    )
+
+
+def test_selected_elements_carry_the_ids_of_the_selectors_that_chose_them() -> None:
+    def css(selector: str) -> etree.XPath:
+        return etree.XPath(HTMLTranslator().css_to_xpath(selector))
+
+    selectors = {
+        "ad.partner-strip": css("div.partner-strip"),
+        "related.more-box": css("#more, .partner-strip"),
+    }
+    blocks, _ = segment_html(
+        "<div class='partner-strip'><p>Offers</p></div><div id='more'>More</div>"
+        "<p>Article text <span class='partner-strip'>with a span</span>.</p>",
+        selectors,
+    )
+    strip = element_of(blocks, "Offers").parent
+    assert strip is not None and strip.selected == ("ad.partner-strip", "related.more-box")
+    assert element_of(blocks, "Offers").selected == ()  # the selector chose the div, not what is inside
+    assert element_of(blocks, "More").selected == ("related.more-box",)
+    article = block_by_text(blocks, "Article text with a span.")  # the inline span is no element of its own
+    assert article.element is not None and article.element.selected == ()
+
+
+def test_without_selectors_nothing_is_selected(main_blocks: list[Block]) -> None:
+    for block in main_blocks:
+        assert block.element is not None
+        assert all(e.selected == () for e in block.element.ancestors())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.metadata import PageMeta
 from pipeline.model import Block, LineFeatures, Page
 from pipeline.segment import segment
 from pipeline.segment.text import line_features, repeat_key, segment_text
@@ -132,9 +133,15 @@ def test_repeats_count_copies_ignoring_case_and_punctuation() -> None:
 
 
 def test_segment_dispatches_on_page_kind() -> None:
-    blocks, title = segment(Page("Home\nSome words here.\n", "text", "utf-8"))
+    blocks, meta = segment(Page("Home\nSome words here.\n", "text", "utf-8"))
     assert [b.text for b in blocks] == ["Home", "Some words here."]
-    assert title is None
-    html_blocks, html_title = segment(Page("<title>T</title><p>Some words here.</p>", "html", "utf-8"))
+    assert all(b.element is None and b.line_start is not None for b in blocks)
+    assert meta == PageMeta()  # a text dump says nothing about itself
+    html = (
+        '<title>T</title><link rel="canonical" href="https://news.example/t">'
+        '<meta name="author" content="Ana Ruiz"><p>Some words here.</p>'
+    )
+    html_blocks, html_meta = segment(Page(html, "html", "utf-8"))
     assert [b.text for b in html_blocks] == ["Some words here."]
-    assert html_title == "T"
+    assert html_blocks[0].element is not None and html_blocks[0].element.tag == "p"
+    assert html_meta == PageMeta(title="T", url="https://news.example/t", author="Ana Ruiz")

@@ -1,12 +1,14 @@
-"""Layout measures shared by stages: kept words and the share of them before each block."""
+"""Layout measures shared by stages: kept words, the share of them before each block, prose and its core."""
 
 from __future__ import annotations
 
 import pytest
 
 from pipeline.model import Block, Category
+from pipeline.segment.html import segment_html
 from pipeline.segment.text import segment_text
-from pipeline.stages.layout import kept_words, share_before
+from pipeline.stages import layout
+from pipeline.stages.layout import is_prose, kept_words, prose_core, share_before
 
 
 def blocks_of(*lines: str) -> list[Block]:
@@ -45,3 +47,83 @@ def test_empty_and_all_removed_pages_give_zeros() -> None:
     for block in blocks:
         block.remove(Category.NAV, "nav.site-link", "d")
     assert share_before(blocks) == [0.0, 0.0]
+
+
+# Prose blocks and the prose core of an HTML page
+
+#: Twelve words ending like a sentence: the shortest prose a block can be.
+TWELVE = "The ferry will leave the north pier at six every winter evening."
+
+
+def html_blocks(markup: str) -> list[Block]:
+    return segment_html(markup)[0]
+
+
+def test_prose_is_long_enough_ends_a_sentence_and_is_mostly_not_links() -> None:
+    assert len(TWELVE.split()) == layout.PROSE_MIN_WORDS
+    eleven = TWELVE.replace("every ", "")
+    blocks = html_blocks(
+        f"<p>{TWELVE}</p><p>{eleven}</p><p>{TWELVE[:-1]}</p><li><a href='/'>{TWELVE}</a></li>"
+    )
+    assert [is_prose(b) for b in blocks] == [True, False, False, False]
+    assert is_prose(blocks_of(TWELVE)[0])  # a line of a text dump reads as prose too
+    assert not is_prose(Block(0, TWELVE))  # no features, nothing to judge
+
+
+@pytest.mark.parametrize(("density", "prose"), [(0.0, True), (0.3, True), (0.31, False), (1.0, False)])
+def test_prose_allows_a_few_links(density: float, prose: bool) -> None:
+    block = blocks_of(TWELVE)[0]
+    assert block.features is not None
+    block.features.link_density = density
+    assert is_prose(block) is prose
+
+
+def test_a_sentence_with_one_link_is_prose() -> None:
+    block = html_blocks(f"<p>{TWELVE[:-1]}, says <a href='/op'>the operator</a>.</p>")[0]
+    assert block.features is not None and 0 < block.features.link_density <= layout.PROSE_MAX_LINK_DENSITY
+    assert is_prose(block)
+
+
+PARAGRAPH = (
+    "Commuters who work late shifts at the fish market say the change leaves them with a long walk "
+    "around the bay, and their petition has gathered four hundred names."
+)
+
+
+def core_tags(blocks: list[Block]) -> list[str]:
+    return [e.describe() for e in prose_core(blocks)]
+
+
+def test_the_prose_core_is_the_deepest_element_holding_most_prose_and_all_around_it() -> None:
+    blocks = html_blocks(
+        "<html><body><header><p>Harbour Gazette</p></header>"
+        "<div class='page'><article><h1>Ferry cuts</h1><div class='entry-content'>"
+        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div></article>"
+        f"<aside><p>{PARAGRAPH}</p></aside></div></body></html>"
+    )
+    assert core_tags(blocks) == ["div.entry.content", "article", "div.page", "body", "html"]
+
+
+def test_prose_split_evenly_makes_the_parent_the_core() -> None:
+    # Neither column holds more than half of the prose; the row around them does.
+    blocks = html_blocks(
+        f"<body><div class='row'><div class='col'><p>{PARAGRAPH}</p></div>"
+        f"<div class='col'><p>{PARAGRAPH}</p></div></div></body>"
+    )
+    assert core_tags(blocks)[0] == "div.row"
+
+
+def test_non_prose_does_not_pull_the_core() -> None:
+    # The menu has far more characters than the one paragraph, but no prose.
+    menu = "".join(f"<li><a href='/{i}'>Section number {i}</a></li>" for i in range(40))
+    blocks = html_blocks(
+        f"<body><ul class='menu'>{menu}</ul><div class='story'><p>{PARAGRAPH}</p></div></body>"
+    )
+    assert core_tags(blocks)[:2] == ["p", "div.story"]
+
+
+def test_a_page_without_prose_has_no_core() -> None:
+    assert prose_core(html_blocks("<ul><li>Shoes</li><li>Boots</li><li>Sandals</li></ul>")) == []
+    assert prose_core([]) == []
+    # Text dumps have no elements, so no core either.
+    assert prose_core(blocks_of(PARAGRAPH, PARAGRAPH)) == []
