@@ -33,6 +33,19 @@ from pipeline.segment.html import INLINE_TAGS, make_element, parse_html
 
 #: The keys that make a rule an element rule.
 ELEMENT_KEYS = ("tags", "roles", "class_id", "selector")
+#: HTML elements that can hold blocks. A name in ``tags`` must be one of
+#: these or a custom element (a name with a hyphen): a typo never fires.
+CONTAINER_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "button", "caption", "center", "col",
+        "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
+        "html", "legend", "li", "listing", "main", "marquee", "menu", "meter", "nav", "noscript", "ol",
+        "optgroup", "option", "output", "p", "plaintext", "pre", "progress", "search", "section", "select",
+        "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul", "video", "audio",
+        "xmp",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +111,18 @@ def _names(where: str, rule_id: str, table: dict[str, Any], key: str) -> frozens
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise RuleError(where, rule_id, f"{key} must be a list of names")
+    if key in table and not value:
+        raise RuleError(where, rule_id, f"{key} is empty, so it would name every element; list at least one")
     names = frozenset(v.strip().lower() for v in value)
-    inline = sorted(names & INLINE_TAGS) if key == "tags" else []
-    if inline:
-        raise RuleError(where, rule_id, f"tags {inline} are inline text markup, which holds no blocks")
+    if key == "tags":
+        inline = sorted(names & INLINE_TAGS)
+        if inline:
+            raise RuleError(where, rule_id, f"tags {inline} are inline text markup, which holds no blocks")
+        unknown = sorted(n for n in names if n not in CONTAINER_TAGS and "-" not in n)
+        if unknown:
+            raise RuleError(
+                where, rule_id, f"tags {unknown} are not HTML elements (nor custom ones, with a '-')"
+            )
     return names
 
 

@@ -261,11 +261,21 @@ def _page_published(collected: _Collected, linked: list[_LinkedNode]) -> str | N
         if published:
             return published
     for element in collected.times:
-        if element.get("pubdate") is not None or any(True for _ in element.iterancestors("article")):
+        if element.get("pubdate") is not None or _in_first_article(element, collected.article):
             published = parse_date(element.get("datetime"))
             if published:
                 return published
     return None
+
+
+def _in_first_article(element: Any, article: Any) -> bool:
+    """Whether the nearest ``<article>`` around ``element`` is the page's first one.
+
+    A comment thread marks each comment up as an ``<article>`` of its own
+    (WordPress does), and a comment's date is not the page's.
+    """
+    nearest = next(element.iterancestors("article"), None)
+    return nearest is not None and nearest is article
 
 
 def _element_date(element: Any) -> str | None:

@@ -406,13 +406,14 @@ def _check_examples(rule: Rule, examples: Iterable[str], expected: bool) -> None
 
 def _example_matches(rule: Rule, example: str, *, outermost_only: bool) -> bool:
     """Text rules: the normalised example. Element rules: the example's outermost
-    element (``outermost_only``) or any of its elements."""
+    element (``outermost_only``, except for selectors) or any of its elements."""
     if rule.element is None:
         return rule.matches(normalise(example))
     elements = example_elements(example, rule.id, rule.element.xpath)
     if not elements:
         raise RuleError(rule.source, rule.id, f"example {example!r} holds no block element")
-    candidates = elements[:1] if outermost_only else elements
+    # A selector's subject may sit anywhere in its example ('div.partners > ul').
+    candidates = elements[:1] if outermost_only and rule.element.selector is None else elements
     return any(rule.element.detail(e, rule.id) is not None for e in candidates)
 
 

@@ -168,12 +168,6 @@ def test_example_elements_record_what_a_selector_selects() -> None:
     assert [e.selected for e in found] == [(RID,), ()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline bug: a must_match example must match at its outermost element, so a selector "
-    "whose subject sits inside something ('div.partners > ul', 'article .promo') can have no valid "
-    "example and its site rule cannot load, though structure is what a site rule's selector is for",
-)
 def test_a_selector_with_a_combinator_can_be_exemplified(tmp_path: Path) -> None:
     content = """
 [[rules]]

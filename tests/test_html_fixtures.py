@@ -45,15 +45,6 @@ _RELATED_DATE = (
 KNOWN_FAILURES: dict[str, str] = {
     "related:drop:related.related-class:january-14-2025": _RELATED_DATE,
     "related:drop:related.related-class:december-2-2024": _RELATED_DATE,
-    "cookie-short-post:keep:twenty-minute-brown-butter-cookies-these": (
-        "false positive: WordPress's post_class() puts category-cookies on the <article>, which "
-        "cookie.consent-class names; the prose core is in the longer comment thread, so nothing "
-        "protects the post, and the page keeps the comments without the post"
-    ),
-    "ui:keep:do-the-drivers-still-choose-their-own-br": (
-        "false positive: the questions of a Bootstrap 5 FAQ accordion are <button class='accordion-button'>, "
-        "which ui.cta-class ('button') removes; the answers stay, so the FAQ loses its questions"
-    ),
     "related:drop:related.related-class:river-levels-fall-after-a-dry-month-scho": (
         "category: in WordPress's post navigation the innermost named elements are "
         "<div class='nav-previous'>/<div class='nav-next'>, which nav.menu-class ('nav') names before "

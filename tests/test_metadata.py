@@ -340,12 +340,6 @@ def test_time_element_counts_inside_an_article_or_with_pubdate() -> None:
     assert meta_of("", flagged).published == "2021-03-03"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline bug: any <time> inside any <article> counts, so on a post that shows no date "
-    "of its own the first comment's timestamp (WordPress marks each comment up as "
-    "<article class='comment-body'>) becomes the page's publication date",
-)
 def test_a_comments_time_is_not_the_posts_date() -> None:
     comment = (
         '<div id="comments" class="comments-area"><ol class="comment-list"><li class="comment">'

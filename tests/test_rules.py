@@ -282,11 +282,6 @@ def test_a_text_rule_without_text_says_what_it_needs(tmp_path: Path) -> None:
         load_rules(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline gap: a name that is neither an HTML element nor a custom element (no hyphen) "
-    "loads in tags; a typo such as 'asdie' whose example carries the same typo never fires on real pages",
-)
 def test_an_unknown_tag_name_fails(tmp_path: Path) -> None:
     content = element_rule_toml(
         class_id=None,
@@ -310,12 +305,6 @@ def test_a_custom_element_name_is_a_valid_tag(tmp_path: Path) -> None:
     assert rule.element is not None and rule.element.tags == frozenset({"cookie-consent-banner"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline gap: element conditions that are all empty lists (tags = []) make a rule that "
-    "names every element; with outside_main its examples can pass and it removes everything outside "
-    "<main> (trafilatura's _alt() refuses an empty group for this reason)",
-)
 def test_element_conditions_that_are_all_empty_fail(tmp_path: Path) -> None:
     content = element_rule_toml(
         class_id=None,

@@ -27,6 +27,11 @@ from pipeline.stages.layout import prose_core
 #: wrapper whose class name misleads.
 MAX_ELEMENT_SHARE = 0.5
 
+#: Elements whose class names describe the page, not a part of it (WordPress
+#: puts ``category-cookies`` on the ``<article>`` of a post filed under cookies
+#: and ``has-sidebar`` on ``<body>``): rules name the elements inside them.
+NEVER_NAMED = frozenset({"html", "body", "main", "article"})
+
 Verdict = tuple[Rule, str] | None
 
 
@@ -68,9 +73,10 @@ class StripElements:
             chain.append(node)
             if node.holds_main or node.chars > MAX_ELEMENT_SHARE * page_chars:
                 break
-            verdict = self.rules.element_match(node, host)
-            if verdict is not None:
-                break
+            if node.tag not in NEVER_NAMED:
+                verdict = self.rules.element_match(node, host)
+                if verdict is not None:
+                    break
             node = node.parent
         for visited in chain:
             seen[id(visited)] = verdict
