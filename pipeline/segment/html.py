@@ -52,6 +52,8 @@ ARTICLE_BODY = "articlebody"
 SPACE = re.compile(r"\s+")
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 NOT_TOKEN = re.compile(r"[^a-z0-9]+")
+#: A tag name that can stand as an XPath step as it is.
+SIMPLE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 #: A short block is link-like (a menu item) when at least this share of its text is in links.
 LINK_LIKE_MIN_DENSITY = 0.5
 #: libxml2 stops building the tree past this depth even with ``huge_tree``.
@@ -100,11 +102,12 @@ def _marks_main(node: etree._Element, element: Element) -> bool:
 class _Walk:
     """Gathers text into the innermost open element while the tree is walked."""
 
-    def __init__(self, tree: etree._ElementTree, selected: Mapping[etree._Element, tuple[str, ...]]) -> None:
-        self.tree = tree
+    def __init__(self, selected: Mapping[etree._Element, tuple[str, ...]]) -> None:
         self.selected = selected
         self.blocks: list[Block] = []
-        self.nodes: list[etree._Element] = []
+        # For every open element: its XPath, and how many children of each tag it has had so far.
+        self.paths: list[str] = []
+        self.child_counts: list[dict[str, int]] = []
         self.open: list[Element] = []
         self.parts: list[str] = []
         self.link_parts: list[str] = []
@@ -118,12 +121,23 @@ class _Walk:
             element.landmark = element.holds_main = True
             for outer in self.open:
                 outer.holds_main = True
-        self.nodes.append(node)
+        self.paths.append(self._path(node.tag))
+        self.child_counts.append({})
         self.open.append(element)
+
+    def _path(self, tag: str) -> str:
+        """The XPath of the element being entered, built from its parent's (linear in page size,
+        where ``getpath`` counts the preceding siblings of every element)."""
+        if not self.paths:
+            return f"/{tag}"
+        counts = self.child_counts[-1]
+        n = counts[tag] = counts.get(tag, 0) + 1
+        return f"{self.paths[-1]}/{_step(tag)}[{n}]"
 
     def leave(self) -> None:
         self.flush()
-        self.nodes.pop()
+        self.paths.pop()
+        self.child_counts.pop()
         element = self.open.pop()
         if element.parent is not None:
             element.parent.chars += element.chars
@@ -155,8 +169,24 @@ class _Walk:
         features.link_like = features.link_like and features.link_density >= LINK_LIKE_MIN_DENSITY
         element.chars += visible
         element.link_chars += min(link_chars, visible)
-        xpath = self.tree.getpath(self.nodes[-1])
+        xpath = self.paths[-1]
         self.blocks.append(Block(len(self.blocks), text, xpath=xpath, features=features, element=element))
+
+
+def xpath_of(node: etree._Element) -> str:
+    """The XPath a block of ``node`` gets: every step below the root indexed (``/html/body[1]/p[2]``)."""
+    steps: list[str] = []
+    while node.getparent() is not None:
+        tag = node.tag
+        n = 1 + sum(1 for _ in node.itersiblings(tag, preceding=True))
+        steps.append(f"{_step(tag)}[{n}]")
+        node = node.getparent()
+    steps.append(node.tag)
+    return "/" + "/".join(reversed(steps))
+
+
+def _step(tag: str) -> str:
+    return tag if SIMPLE_NAME.match(tag) else f"*[name()='{tag}']"
 
 
 def _visible_chars(text: str) -> int:
@@ -184,7 +214,7 @@ def segment_tree(root: etree._Element, selectors: Mapping[str, etree.XPath] | No
     ``selectors`` maps rule ids to compiled XPath; each element they select
     carries those ids in :attr:`Element.selected`.
     """
-    walk = _Walk(root.getroottree(), _select(root, selectors or {}))
+    walk = _Walk(_select(root, selectors or {}))
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event in ("comment", "pi"):

@@ -51,6 +51,9 @@ TITLE_MIN_WORDS, TITLE_MAX_WORDS = 3, 25
 #: anchor the context pass instead. A quarter: on the development benchmark
 #: lower values lose the lists of such pages, higher ones let menus in.
 LITTLE_PROSE_SHARE = 0.25
+#: The same for HTML pages, whose blocks are finer (a table cell, a label, a
+#: price is a block of its own), so prose is a smaller share of their words.
+LITTLE_PROSE_SHARE_HTML = 0.35
 TITLE_COPY_RULE = "duplicate.title-copy"
 PLACEHOLDER_RULE = "empty.placeholder"
 #: Removals that sit inside content as often as outside it (a button under
@@ -80,7 +83,8 @@ class ClassifyBlocks:
     def __call__(self, doc: Doc) -> Doc:
         blocks = doc.blocks
         removed_before = [not b.kept for b in blocks]
-        initial = anchor_short_pages([initial_class(b) for b in blocks], blocks)
+        share = LITTLE_PROSE_SHARE_HTML if doc.page_kind == "html" else LITTLE_PROSE_SHARE
+        initial = anchor_short_pages([initial_class(b) for b in blocks], blocks, share)
         final = revise(initial)
         good = [i for i, c in enumerate(final) if c is Class.GOOD]
         first_good, last_good = (good[0], good[-1]) if good else (len(blocks), -1)
@@ -145,12 +149,14 @@ def _remove_title_copies(blocks: list[Block], title: int, first_prose: int) -> N
             block.remove(Category.DUPLICATE, TITLE_COPY_RULE, f"repeats the title, block {title}")
 
 
-def anchor_short_pages(classes: list[Class], blocks: list[Block]) -> list[Class]:
+def anchor_short_pages(
+    classes: list[Class], blocks: list[Block], little_prose_share: float = LITTLE_PROSE_SHARE
+) -> list[Class]:
     """On a page with little prose (a shop, a listing), near-good blocks are its anchors."""
     words = [b.features.words if b.features else 0 for b in blocks]
     prose = sum(w for w, c in zip(words, classes, strict=True) if c is Class.GOOD)
     kept = sum(w for w, b in zip(words, blocks, strict=True) if b.kept)
-    if prose >= LITTLE_PROSE_SHARE * kept:
+    if prose >= little_prose_share * kept:
         return classes
     return [Class.GOOD if c is Class.NEARGOOD else c for c in classes]
 
@@ -158,39 +164,42 @@ def anchor_short_pages(classes: list[Class], blocks: list[Block]) -> list[Class]
 def revise(initial: list[Class]) -> list[Class]:
     """The context pass: short, then near-good blocks take their neighbours' class."""
     classes = list(initial)
-    revised = list(classes)
-    for i, c in enumerate(classes):
+    before, after = _neighbours(classes, {Class.BAD, Class.GOOD})
+    before_near, after_near = _neighbours(classes, {Class.BAD, Class.GOOD, Class.NEARGOOD})
+    for i, c in enumerate(initial):
         if c is Class.SHORT:
-            revised[i] = _revise_short(classes, i)
-    classes = revised
-    revised = list(classes)
-    for i, c in enumerate(classes):
-        if c is Class.NEARGOOD:
-            both_bad = _neighbour(classes, i, -1) is Class.BAD and _neighbour(classes, i, 1) is Class.BAD
-            revised[i] = Class.BAD if both_bad else Class.GOOD
-    return revised
+            # Between good and bad: content when a near-good block sits on the bad side.
+            near_bad_side = before_near[i] if before[i] is Class.BAD else after_near[i]
+            if before[i] is after[i]:
+                classes[i] = before[i]
+            else:
+                classes[i] = Class.GOOD if near_bad_side is Class.NEARGOOD else Class.BAD
+    before, after = _neighbours(classes, {Class.BAD, Class.GOOD})
+    return [
+        (Class.BAD if before[i] is Class.BAD and after[i] is Class.BAD else Class.GOOD)
+        if c is Class.NEARGOOD
+        else c
+        for i, c in enumerate(classes)
+    ]
 
 
-def _revise_short(classes: list[Class], i: int) -> Class:
-    before, after = _neighbour(classes, i, -1), _neighbour(classes, i, 1)
-    if before is after:
-        return before
-    # Between good and bad: content when a near-good block sits on the bad side.
-    near_bad_side = -1 if before is Class.BAD else 1
-    if _neighbour(classes, i, near_bad_side, skip_neargood=False) is Class.NEARGOOD:
-        return Class.GOOD
-    return Class.BAD
-
-
-def _neighbour(classes: list[Class], i: int, step: int, *, skip_neargood: bool = True) -> Class:
-    """The nearest good or bad block (or near-good one) in direction ``step``; edges are bad."""
-    j = i + step
-    while 0 <= j < len(classes):
-        c = classes[j]
-        if c is Class.BAD or c is Class.GOOD or (c is Class.NEARGOOD and not skip_neargood):
-            return c
-        j += step
-    return Class.BAD
+def _neighbours(classes: list[Class], accepted: set[Class]) -> tuple[list[Class], list[Class]]:
+    """For every block, the class of the nearest accepted block before it and after it
+    (the page edges count as bad): two linear passes, whatever runs of other blocks lie between."""
+    before: list[Class] = []
+    last = Class.BAD
+    for c in classes:
+        before.append(last)
+        if c in accepted:
+            last = c
+    after: list[Class] = []
+    last = Class.BAD
+    for c in reversed(classes):
+        after.append(last)
+        if c in accepted:
+            last = c
+    after.reverse()
+    return before, after
 
 
 def _context_sources(

@@ -26,7 +26,7 @@ def share_before(blocks: list[Block]) -> list[float]:
 PROSE_MIN_WORDS = 12
 PROSE_MAX_LINK_DENSITY = 0.3
 #: The prose core is the deepest element holding more than this share of the page's prose.
-CORE_PROSE_SHARE = 0.5
+CORE_PROSE_SHARE = 0.8
 
 
 def is_prose(block: Block) -> bool:

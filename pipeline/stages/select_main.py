@@ -1,25 +1,42 @@
-"""Stage ``select_main``: keep to the page's main content region when it marks one.
+"""Stage ``select_main``: keep to the page's main content region.
 
-A page that marks its main content (``<main>``, ``role=main``,
-``itemprop=articleBody``), or whose prose sits in a single ``<article>``,
-says where its content is. Blocks outside that region are removed, as
-``nav`` before it and ``footer`` after it, unless they read as prose: an
-introduction above the region or a shop's description below its product grid
-is content more often than not, and the later stages judge it in context.
+The region is, in order of trust:
+
+1. the prose core (the deepest element holding most of the page's running
+   text) when it holds at least :data:`CORE_REGION_MIN_SHARE` of the page's
+   characters: an article's body;
+2. the elements the page marks as its main content (``<main>``,
+   ``role=main``, ``itemprop=articleBody``);
+3. a single ``<article>`` around the prose core.
+
+Blocks outside the region are removed, as ``nav`` before it and ``footer``
+after it (the headline that repeats the page's title as a duplicate of the
+``title`` column), unless they read as prose: an introduction above the region or a
+shop's description below its product grid is content more often than not,
+and the later stages judge it in context.
 """
 
 from __future__ import annotations
 
 from pipeline.model import Block, Category, Doc, Element
+from pipeline.segment.text import repeat_key
 from pipeline.stages.layout import is_prose, prose_core
 
 #: A region holding less than this share of the page's characters is not
 #: trusted to be the main content (a ``<main>`` around a hero banner only).
 MIN_REGION_SHARE = 0.2
+#: The prose core is the region when it holds at least this share of the
+#: page's characters; a smaller core (the intro of a listing, one long review
+#: under a product) leaves the rest of the content outside it.
+CORE_REGION_MIN_SHARE = 0.5
+#: A headline outside the region that repeats the page's title is not text:
+#: it is the ``title`` column.
+HEADLINE_TAGS = frozenset({"h1", "h2"})
+TITLE_COPY_RULE = "duplicate.title-copy"
 
 
 class SelectMain:
-    """Remove the blocks outside the page's marked main content."""
+    """Remove the non-prose blocks outside the page's main content region."""
 
     name = "select_main"
     guarded = True
@@ -32,24 +49,32 @@ class SelectMain:
         if not any(inside):
             return doc
         first = inside.index(True)
+        title = repeat_key(doc.title) if doc.title else None
         for i, block in enumerate(doc.blocks):
-            if block.kept and block.element is not None and not inside[i] and not is_prose(block):
-                category = Category.NAV if i < first else Category.FOOTER
-                where = "before" if i < first else "after"
-                block.remove(category, f"{category.value}.outside-main", f"{where} the main content region")
+            if not block.kept or block.element is None or inside[i] or is_prose(block):
+                continue
+            if title and block.element.tag in HEADLINE_TAGS and repeat_key(block.text) == title:
+                block.remove(Category.DUPLICATE, TITLE_COPY_RULE, "the page's headline, in the title column")
+                continue
+            category = Category.NAV if i < first else Category.FOOTER
+            where = "before" if i < first else "after"
+            block.remove(category, f"{category.value}.outside-main", f"{where} the main content region")
         return doc
 
 
 def main_region(blocks: list[Block]) -> set[int]:
-    """Ids of the elements that make up the page's marked main content, if it marks one."""
+    """Ids of the elements that make up the page's main content region; empty when unsure."""
     top = next((b.element.ancestors()[-1] for b in blocks if b.element is not None), None)
     if top is None or not top.chars:
         return set()
+    core = prose_core(blocks)
+    if core and core[0].chars >= CORE_REGION_MIN_SHARE * top.chars:
+        return {id(core[0])}
     landmarks = {id(e): e for b in blocks if b.element for e in b.element.ancestors() if e.landmark}
     outermost = [e for e in landmarks.values() if not any(id(a) in landmarks for a in e.ancestors()[1:])]
     if sum(e.chars for e in outermost) >= MIN_REGION_SHARE * top.chars:
         return {id(e) for e in outermost}
-    articles = [e for e in prose_core(blocks) if e.tag == "article"]
+    articles = [e for e in core if e.tag == "article"]
     if articles and articles[0].chars >= MIN_REGION_SHARE * top.chars:
         return {id(articles[0])}
     return set()

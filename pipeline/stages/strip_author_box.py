@@ -6,15 +6,17 @@ specializes in..."), in the page's tail (after most of the main text),
 under a short line that names the same person; the box runs from that name
 line to the bio (role, avatar, social links in between). A bio an
 ``author_bio`` rule already removed anchors its box just the same. Without
-the name line, a paragraph about a person is content.
+the name line, a paragraph about a person is content, and so is one inside
+the element that holds an HTML page's prose (an item of a listicle: "Khan
+Academy is ...").
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline.model import Block, Category, Doc
-from pipeline.stages.layout import share_before
+from pipeline.model import Block, Category, Doc, Element
+from pipeline.stages.layout import prose_core, share_before
 
 #: A bio paragraph has at least this many words.
 BIO_MIN_WORDS = 12
@@ -46,12 +48,18 @@ class StripAuthorBox:
 
     def __call__(self, doc: Doc) -> Doc:
         blocks = doc.blocks
+        core = prose_core(blocks)
         for i, share in enumerate(share_before(blocks)):
-            if _could_be_bio(blocks[i]) and share >= TAIL_MIN_SHARE:
+            if _could_be_bio(blocks[i]) and share >= TAIL_MIN_SHARE and not _in_core(blocks[i], core):
                 found = BIO_START.match(blocks[i].text)
                 if found:
                     _remove_box(blocks, i, found["name"])
         return doc
+
+
+def _in_core(block: Block, core: list[Element]) -> bool:
+    """Whether an HTML block lies inside the element that holds the page's prose."""
+    return bool(core) and block.element is not None and core[0] in block.element.ancestors()
 
 
 def _could_be_bio(block: Block) -> bool:
