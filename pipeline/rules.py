@@ -86,6 +86,8 @@ MATCH_ORDER: tuple[Category, ...] = (
 )
 BULLET = re.compile(r"^\s*(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])\s+")
 SPACE = re.compile(r"\s+")
+#: A pattern that matches nothing.
+NEVER = "(?!)"
 UPPERCASE = re.compile("[A-Z]")
 WORD = re.compile(r"\w+")
 
@@ -147,6 +149,8 @@ class RuleSet:
     _text_rules_by_words: list[list[tuple[Callable[[str], object], bool, Rule]]] = field(
         init=False, compare=False, repr=False
     )
+    _element_rules: tuple[tuple[Rule, ElementMatch], ...] = field(init=False, compare=False, repr=False)
+    _any_class_id: re.Pattern[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # For every word count, the text rules whose max_words admits it (the
@@ -158,6 +162,11 @@ class RuleSet:
             for words in range(max(limits, default=0) + 2)
         ]
         object.__setattr__(self, "_text_rules_by_words", by_words)
+        element_rules = tuple((r, r.element) for r in self.rules if r.element is not None)
+        class_ids = [m.class_id.pattern for _, m in element_rules if m.class_id is not None]
+        object.__setattr__(self, "_element_rules", element_rules)
+        any_class_id = re.compile("|".join(f"(?:{c})" for c in class_ids) or NEVER)
+        object.__setattr__(self, "_any_class_id", any_class_id)
 
     @property
     def text_rules(self) -> tuple[Rule, ...]:
@@ -174,9 +183,11 @@ class RuleSet:
         if key in self._element_memo:
             return self._element_memo[key]
         found = None
-        for rule in self.rules:
-            if rule.element is not None and rule.applies_to(host):
-                detail = rule.element.detail(element, rule.id)
+        # Most elements' class names match no rule: one combined search rules them all out.
+        named = bool(element.tokens) and self._any_class_id.search(element.tokens) is not None
+        for rule, match in self._element_rules:
+            if (named or match.class_id is None) and rule.applies_to(host):
+                detail = match.detail(element, rule.id)
                 if detail is not None:
                     found = (rule, detail)
                     break

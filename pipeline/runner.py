@@ -136,8 +136,6 @@ class Pipeline:
         return doc
 
     def _run_stage(self, stage: Stage, doc: Doc) -> Doc:
-        kept_before = [b.kept for b in doc.blocks]
-        chars_before = doc.chars_out
         started = time.perf_counter()
         try:
             result = stage(doc)
@@ -153,9 +151,10 @@ class Pipeline:
         stats = self.stats.stage(stage.name)
         stats.seconds += time.perf_counter() - started
         stats.docs += 1
-        newly_removed = [b for b, was in zip(result.blocks, kept_before, strict=True) if was and not b.kept]
+        # Every earlier removal carries its stage's name, so the unnamed ones are this stage's.
+        newly_removed = [b for b in result.blocks if not b.kept and b.stage is None]
         removed_chars = sum(len(b.text) for b in newly_removed)
-        if self._over_pruned(stage, chars_before, removed_chars):
+        if removed_chars and self._over_pruned(stage, result.chars_out + removed_chars, removed_chars):
             for block in newly_removed:
                 block.restore()
             stats.guard_undone += 1

@@ -43,8 +43,21 @@ def is_prose(block: Block) -> bool:
 def prose_core(blocks: list[Block]) -> list[Element]:
     """The deepest element holding most of the page's prose, and every element around it.
 
-    Empty when the page has no prose blocks (a shop page, a gallery).
+    Empty when the page has no prose blocks (a shop page, a gallery). It
+    depends on the segmentation only, so several stages share one answer per page.
     """
+    if _last_core and _last_core[0][0] is blocks:
+        return _last_core[0][1]
+    core = _find_prose_core(blocks)
+    _last_core[:] = [(blocks, core)]
+    return core
+
+
+#: The last page's blocks and prose core (holding the list keeps its identity unique).
+_last_core: list[tuple[list[Block], list[Element]]] = []
+
+
+def _find_prose_core(blocks: list[Block]) -> list[Element]:
     prose: dict[int, int] = {}
     elements: dict[int, Element] = {}
     total = 0

@@ -45,7 +45,8 @@ class SelectMain:
         region = main_region(doc.blocks)
         if not region:
             return doc
-        inside = [b.element is not None and _inside(b.element, region) for b in doc.blocks]
+        seen: dict[int, bool] = {}
+        inside = [b.element is not None and _inside(b.element, region, seen) for b in doc.blocks]
         if not any(inside):
             return doc
         first = inside.index(True)
@@ -80,5 +81,20 @@ def main_region(blocks: list[Block]) -> set[int]:
     return set()
 
 
-def _inside(element: Element, region: set[int]) -> bool:
-    return any(id(e) in region for e in element.ancestors())
+def _inside(element: Element, region: set[int], seen: dict[int, bool]) -> bool:
+    """Whether ``element`` lies in the region (answers remembered per element in ``seen``)."""
+    chain: list[Element] = []
+    node: Element | None = element
+    answer = False
+    while node is not None:
+        if id(node) in seen:
+            answer = seen[id(node)]
+            break
+        chain.append(node)
+        if id(node) in region:
+            answer = True
+            break
+        node = node.parent
+    for visited in chain:
+        seen[id(visited)] = answer
+    return answer
