@@ -114,9 +114,10 @@ class _Walk:
         self.in_link = 0
 
     def enter(self, node: etree._Element) -> None:
-        self.flush()
+        if self.parts:
+            self.flush()
         parent = self.open[-1] if self.open else None
-        element = make_element(node, parent, self.selected.get(node, ()))
+        element = make_element(node, parent, self.selected.get(node, ()) if self.selected else ())
         if _marks_main(node, element):
             element.landmark = element.holds_main = True
             for outer in self.open:
@@ -135,7 +136,8 @@ class _Walk:
         return f"{self.paths[-1]}/{_step(tag)}[{n}]"
 
     def leave(self) -> None:
-        self.flush()
+        if self.parts:
+            self.flush()
         self.paths.pop()
         self.child_counts.pop()
         element = self.open.pop()

@@ -69,10 +69,10 @@ def line_features(line: str, stripped: str, blank_before: bool) -> LineFeatures:
 
 
 def _capitalised_share(words: list[str]) -> float:
-    lettered = [w for w in words if w[0].isalpha()]
-    if not lettered:
+    initials = [w[0] for w in words if w[0].isalpha()]
+    if not initials:
         return 0.0
-    return sum(w[0].isupper() for w in lettered) / len(lettered)
+    return sum(map(str.isupper, initials)) / len(initials)
 
 
 def add_page_features(blocks: list[Block]) -> None:
