@@ -94,18 +94,54 @@ def core_tags(blocks: list[Block]) -> list[str]:
     return [e.describe() for e in prose_core(blocks)]
 
 
-def test_the_prose_core_is_the_deepest_element_holding_most_prose_and_all_around_it() -> None:
-    blocks = html_blocks(
+def sectioned_page(in_entry: int, in_aside: int) -> str:
+    """Paragraphs of equal length: ``in_entry`` in the article's body, ``in_aside`` beside it."""
+    return (
         "<html><body><header><p>Harbour Gazette</p></header>"
         "<div class='page'><article><h1>Ferry cuts</h1><div class='entry-content'>"
-        f"<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div></article>"
-        f"<aside><p>{PARAGRAPH}</p></aside></div></body></html>"
+        + f"<p>{PARAGRAPH}</p>" * in_entry
+        + "</div></article><aside>"
+        + f"<p>{PARAGRAPH}</p>" * in_aside
+        + "</aside></div></body></html>"
     )
+
+
+def test_the_prose_core_is_the_deepest_element_holding_more_than_four_fifths_of_the_prose() -> None:
+    # Five paragraphs of six: 83% of the prose.
+    assert layout.CORE_PROSE_SHARE < 5 / 6
+    blocks = html_blocks(sectioned_page(5, 1))
     assert core_tags(blocks) == ["div.entry.content", "article", "div.page", "body", "html"]
 
 
+def test_exactly_four_fifths_is_not_enough() -> None:
+    # Four paragraphs of five: the body holds exactly 80%, so the core is the element around it.
+    assert layout.CORE_PROSE_SHARE == 4 / 5
+    assert core_tags(html_blocks(sectioned_page(4, 1)))[0] == "div.page"
+    # Three of four (75%) was the core under the old share of a half; no longer.
+    assert core_tags(html_blocks(sectioned_page(3, 1)))[0] == "div.page"
+
+
+def test_a_sectioned_article_has_the_whole_article_as_its_core() -> None:
+    # Three paragraphs in one section, two in the next: neither section holds 80% of the prose.
+    blocks = html_blocks(
+        "<body><article class='story'>"
+        f"<section class='one'><h2>The timetable</h2>{f'<p>{PARAGRAPH}</p>' * 3}</section>"
+        f"<section class='two'><h2>The petition</h2>{f'<p>{PARAGRAPH}</p>' * 2}</section>"
+        "</article></body>"
+    )
+    assert core_tags(blocks)[0] == "article.story"
+    # With all but one paragraph in the first section, that section is the core.
+    blocks = html_blocks(
+        "<body><article class='story'>"
+        f"<section class='one'>{f'<p>{PARAGRAPH}</p>' * 5}</section>"
+        f"<section class='two'><p>{PARAGRAPH}</p></section>"
+        "</article></body>"
+    )
+    assert core_tags(blocks)[0] == "section.one"
+
+
 def test_prose_split_evenly_makes_the_parent_the_core() -> None:
-    # Neither column holds more than half of the prose; the row around them does.
+    # Neither column holds more than 80% of the prose; the row around them does.
     blocks = html_blocks(
         f"<body><div class='row'><div class='col'><p>{PARAGRAPH}</p></div>"
         f"<div class='col'><p>{PARAGRAPH}</p></div></div></body>"
