@@ -105,9 +105,11 @@ class _Walk:
     def __init__(self, selected: Mapping[etree._Element, tuple[str, ...]]) -> None:
         self.selected = selected
         self.blocks: list[Block] = []
-        # For every open element: its XPath, and how many children of each tag it has had so far.
+        # For every open element, inline ones included: its XPath step, and how many
+        # children of each tag it has had so far; for every open container, its XPath.
+        self.steps: list[str] = []
+        self.child_counts: list[dict[str, int]] = [{}]
         self.paths: list[str] = []
-        self.child_counts: list[dict[str, int]] = []
         self.open: list[Element] = []
         self.parts: list[str] = []
         self.link_parts: list[str] = []
@@ -122,24 +124,25 @@ class _Walk:
             element.landmark = element.holds_main = True
             for outer in self.open:
                 outer.holds_main = True
-        self.paths.append(self._path(node.tag))
-        self.child_counts.append({})
+        self.paths.append("/" + "/".join(self.steps))
         self.open.append(element)
 
-    def _path(self, tag: str) -> str:
-        """The XPath of the element being entered, built from its parent's (linear in page size,
-        where ``getpath`` counts the preceding siblings of every element)."""
-        if not self.paths:
-            return f"/{tag}"
+    def open_step(self, tag: str) -> None:
+        """Start an element (inline or not): its XPath step counts the same-tag siblings before
+        it, kept as the walk goes (``getpath`` counts them anew for every element)."""
         counts = self.child_counts[-1]
         n = counts[tag] = counts.get(tag, 0) + 1
-        return f"{self.paths[-1]}/{_step(tag)}[{n}]"
+        self.steps.append(f"{_step(tag)}[{n}]" if self.steps else tag)
+        self.child_counts.append({})
+
+    def close_step(self) -> None:
+        self.steps.pop()
+        self.child_counts.pop()
 
     def leave(self) -> None:
         if self.parts:
             self.flush()
         self.paths.pop()
-        self.child_counts.pop()
         element = self.open.pop()
         if element.parent is not None:
             element.parent.chars += element.chars
@@ -188,7 +191,11 @@ def xpath_of(node: etree._Element) -> str:
 
 
 def _step(tag: str) -> str:
-    return tag if SIMPLE_NAME.match(tag) else f"*[name()='{tag}']"
+    """``tag`` as an XPath name test; a name XPath cannot spell is compared as a string."""
+    if SIMPLE_NAME.match(tag):
+        return tag
+    quote = '"' if "'" in tag else "'"
+    return f"*[name()={quote}{tag}{quote}]"
 
 
 def _visible_chars(text: str) -> int:
@@ -228,18 +235,19 @@ def segment_tree(root: etree._Element, selectors: Mapping[str, etree.XPath] | No
             if tag in INVISIBLE_TAGS:
                 walker.skip_subtree()
                 continue
+            walk.open_step(tag)
             if container:
                 walk.enter(node)
             elif tag == "a":
                 walk.in_link += 1
             walk.add(" " if tag == "br" else node.text)
         else:
-            if tag in INVISIBLE_TAGS:
-                pass  # its subtree was skipped, so it was never entered
-            elif container:
-                walk.leave()
-            elif tag == "a":
-                walk.in_link -= 1
+            if tag not in INVISIBLE_TAGS:  # a skipped subtree was never entered
+                if container:
+                    walk.leave()
+                elif tag == "a":
+                    walk.in_link -= 1
+                walk.close_step()
             walk.add(node.tail)
     add_page_features(walk.blocks)
     return walk.blocks

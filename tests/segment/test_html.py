@@ -489,13 +489,6 @@ def test_xpath_of_every_element_finds_that_element(markup: str) -> None:
     assert xpath_of(root) == "/html"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _Walk builds a block's path only from the elements it enters, so an inline element "
-    "around a block element (<a href><div class='card'>, <span><p>) is left out of the path: the "
-    "block gets /html/body[1]/div[1]/div[1], which finds a sibling or nothing (getpath was right)",
-    raises=AssertionError,
-)
 @pytest.mark.parametrize(
     "markup",
     [
@@ -514,13 +507,6 @@ def test_a_block_inside_inline_markup_has_the_xpath_of_its_element(markup: str) 
         assert block.text in " ".join("".join(found[0].itertext()).split())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _step quotes a tag name that is not a plain XPath name in single quotes, so a tag "
-    "with an apostrophe (libxml2 keeps <p'> of broken markup as the tag \"p'\") gives an XPath that "
-    "does not parse",
-    raises=etree.XPathEvalError,
-)
 def test_a_tag_with_an_apostrophe_still_gives_a_valid_xpath() -> None:
     root = parse_html("<body><p'>Quoted tag</p'><p>After.</p></body>")
     for block in segment_tree(root):
