@@ -4,7 +4,7 @@ The region is, in order of trust:
 
 1. the prose core (the deepest element holding most of the page's running
    text) when it holds at least :data:`CORE_REGION_MIN_SHARE` of the page's
-   characters: an article's body;
+   characters and is not ``<body>`` itself: an article's body;
 2. the elements the page marks as its main content (``<main>``,
    ``role=main``, ``itemprop=articleBody``);
 3. a single ``<article>`` around the prose core.
@@ -32,6 +32,8 @@ CORE_REGION_MIN_SHARE = 0.5
 #: A headline outside the region that repeats the page's title is not text:
 #: it is the ``title`` column.
 HEADLINE_TAGS = frozenset({"h1", "h2"})
+#: A prose core this high up is the whole page: it says nothing about a region.
+WHOLE_PAGE = frozenset({"html", "body"})
 TITLE_COPY_RULE = "duplicate.title-copy"
 
 
@@ -69,7 +71,7 @@ def main_region(blocks: list[Block]) -> set[int]:
     if top is None or not top.chars:
         return set()
     core = prose_core(blocks)
-    if core and core[0].chars >= CORE_REGION_MIN_SHARE * top.chars:
+    if core and core[0].tag not in WHOLE_PAGE and core[0].chars >= CORE_REGION_MIN_SHARE * top.chars:
         return {id(core[0])}
     landmarks = {id(e): e for b in blocks if b.element for e in b.element.ancestors() if e.landmark}
     outermost = [e for e in landmarks.values() if not any(id(a) in landmarks for a in e.ancestors()[1:])]

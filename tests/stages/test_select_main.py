@@ -474,3 +474,27 @@ def test_blocks_already_removed_keep_their_first_reason() -> None:
     SelectMain()(doc)
     assert (doc.blocks[0].rule_id, doc.blocks[0].detail) == ("ui.earlier", "an earlier stage")
     assert doc.blocks[0].category is Category.UI
+
+
+def test_a_prose_core_that_is_the_whole_page_gives_way_to_the_landmarks() -> None:
+    # Prose on both sides of <main> puts the prose core at <body>: it says nothing about
+    # where the content is, so the page's <main> is the region.
+    intro = f"<div class='intro'><p>{PARAGRAPHS[0]}</p></div>"
+    outro = f"<div class='outro'><p>{PARAGRAPHS[1]}</p></div>"
+    markup = (
+        f"<html>{HEAD}<body><div class='menu'><p>Boats</p><p>Markets</p></div>{intro}"
+        f"<main><p>{PARAGRAPHS[2]}</p>{GRID}</main>{outro}</body></html>"
+    )
+    blocks, _ = segment_html(markup)
+    assert prose_core(blocks)[0].tag == "body"
+    assert {e.tag for e in _region_elements(blocks)} == {"main"}
+    doc = select(markup)
+    assert verdicts(doc)["Boats"][0] == "nav.outside-main"
+    assert all(verdicts(doc)[p] == (None, None) for p in PARAGRAPHS)
+    assert all(verdicts(doc)[p] == (None, None) for p in PRODUCTS)
+
+
+def _region_elements(blocks: list[Block]) -> list[Element]:
+    region = main_region(blocks)
+    found = {id(e): e for b in blocks if b.element for e in b.element.ancestors() if id(e) in region}
+    return list(found.values())
