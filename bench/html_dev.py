@@ -50,7 +50,6 @@ import multiprocessing
 import resource
 import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -72,6 +71,7 @@ from _common import (
     input_files,
     make_sample,
     met_text,
+    output_dir,
     page_id,
     positive_int,
     print_metrics,
@@ -506,13 +506,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"benchmark {bench}  corpus-clean {corpus_clean_command()[0]}  trafilatura {version}")
         if version != TRAFILATURA_PINNED:
             print(f"  note: the reference figures are for trafilatura {TRAFILATURA_PINNED} ({INSTALL_HINT})")
-        if args.keep is not None:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            result = run_and_print(bench, args.keep.resolve(), args.workers, args.sample)
-            print(f"\noutputs kept in {args.keep.resolve()}")
-        else:
-            with tempfile.TemporaryDirectory(prefix="bench-html-dev-") as tmp:
-                result = run_and_print(bench, Path(tmp), args.workers, args.sample)
+        with output_dir(args.keep, "bench-html-dev-") as out:
+            result = run_and_print(bench, out, args.workers, args.sample)
     except BenchError as exc:
         print(f"\nbenchmark run failed: {exc}", file=sys.stderr)
         return 1

@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,7 @@ from _common import (
     input_files,
     make_sample,
     met_text,
+    output_dir,
     positive_int,
     print_metrics,
     print_status,
@@ -221,13 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         print(f"benchmark {bench}  corpus-clean {corpus_clean_command()[0]}")
-        if args.keep is not None:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            results = run_all(bench, args.keep.resolve(), args.workers, args.sample)
-            print(f"\noutputs kept in {args.keep.resolve()}")
-        else:
-            with tempfile.TemporaryDirectory(prefix="bench-text-dumps-") as tmp:
-                results = run_all(bench, Path(tmp), args.workers, args.sample)
+        with output_dir(args.keep, "bench-text-dumps-") as out:
+            results = run_all(bench, out, args.workers, args.sample)
     except BenchError as exc:
         print(f"\nbenchmark run failed: {exc}", file=sys.stderr)
         return 1

@@ -27,6 +27,7 @@ from enum import Enum
 
 from pipeline.model import Block, Category, Doc
 from pipeline.segment.text import repeat_key
+from pipeline.stages.layout import TITLE_COPY_RULE
 
 #: Prose: at least this many words, ending like a sentence (or twice as long).
 #: jusText's 200 characters of a paragraph are about 30 words; lines of text
@@ -54,7 +55,6 @@ LITTLE_PROSE_SHARE = 0.25
 #: The same for HTML pages, whose blocks are finer (a table cell, a label, a
 #: price is a block of its own), so prose is a smaller share of their words.
 LITTLE_PROSE_SHARE_HTML = 0.35
-TITLE_COPY_RULE = "duplicate.title-copy"
 PLACEHOLDER_RULE = "empty.placeholder"
 #: Removals that sit inside content as often as outside it (a button under
 #: each product, a byline under each headline of a listing): transparent to

@@ -21,6 +21,9 @@ def share_before(blocks: list[Block]) -> list[float]:
     return shares
 
 
+#: The rule id of a block that repeats the page's title (the ``title`` column holds it).
+TITLE_COPY_RULE = "duplicate.title-copy"
+
 #: A prose block: at least this many words, ending like a sentence, few of
 #: them in links. Paragraphs of an article or a post, rarely menu or widget text.
 PROSE_MIN_WORDS = 12

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pipeline.model import Block, Category, Doc, Element
 from pipeline.segment.text import repeat_key
-from pipeline.stages.layout import is_prose, prose_core
+from pipeline.stages.layout import TITLE_COPY_RULE, is_prose, prose_core
 
 #: A region holding less than this share of the page's characters is not
 #: trusted to be the main content (a ``<main>`` around a hero banner only).
@@ -34,7 +34,6 @@ CORE_REGION_MIN_SHARE = 0.5
 HEADLINE_TAGS = frozenset({"h1", "h2"})
 #: A prose core this high up is the whole page: it says nothing about a region.
 WHOLE_PAGE = frozenset({"html", "body"})
-TITLE_COPY_RULE = "duplicate.title-copy"
 
 
 class SelectMain:
