@@ -20,6 +20,7 @@ XPath; the walk records which elements each one selected.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -190,6 +191,7 @@ def xpath_of(node: etree._Element) -> str:
     return "/" + "/".join(reversed(steps))
 
 
+@functools.lru_cache(maxsize=4096)  # tag names repeat; hostile pages may invent many
 def _step(tag: str) -> str:
     """``tag`` as an XPath name test; a name XPath cannot spell is compared as a string."""
     if SIMPLE_NAME.match(tag):
