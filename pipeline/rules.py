@@ -34,11 +34,14 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.element_rules import ElementMatch, build_element_match, example_elements, is_element_rule
 from pipeline.errors import RuleError
 from pipeline.model import Category, Element
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 RULE_ID = re.compile(r"^(?P<category>[a-z_]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 RULE_KEYS = {
@@ -191,10 +194,7 @@ class RuleSet:
                 if detail is not None:
                     found = (rule, detail)
                     break
-        if len(self._element_memo) >= MEMO_SIZE:
-            self._element_memo.clear()
-        self._element_memo[key] = found
-        return found
+        return _remember(self._element_memo, key, found)
 
     def first_match(self, text: str, words: int, host: str | None = None) -> Rule | None:
         """The first rule (in load order) that fires on normalised ``text``."""
@@ -208,16 +208,21 @@ class RuleSet:
             if search(lowered if on_lowered else text) is not None and rule.applies_to(host):
                 found = rule
                 break
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
-        self._memo[key] = found
-        return found
+        return _remember(self._memo, key, found)
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> V:
+    """Store ``value`` in a bounded memo (emptied when full) and return it."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _fast_search(pattern: re.Pattern[str]) -> tuple[Callable[[str], object], bool]:

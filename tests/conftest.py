@@ -60,6 +60,17 @@ PROSE: tuple[str, ...] = (
 )
 ARTICLE = "\n".join(PROSE)
 
+#: Paragraphs of an HTML article: prose, so they anchor the page's prose core.
+HTML_PARAGRAPHS: tuple[str, ...] = (
+    "The ferry company will run its last evening sailing from the north pier at half past six from "
+    "November, an hour earlier than this summer.",
+    "Commuters who work late shifts at the fish market say the change leaves them with a long walk "
+    "around the bay, and a petition has gathered four hundred names.",
+    "The operator says that crossing the channel after dark has become harder since the old harbour "
+    "lights were switched off last spring.",
+)
+HTML_ARTICLE = "".join(f"<p>{p}</p>" for p in HTML_PARAGRAPHS)
+
 Clean = Callable[..., Doc]
 MakeRecord = Callable[..., Record]
 

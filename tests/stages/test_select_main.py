@@ -10,7 +10,7 @@ Each source below has a page that takes it and a contrast page that does not.
 from __future__ import annotations
 
 import pytest
-from conftest import assert_removals_explained, text_record
+from conftest import HTML_ARTICLE, HTML_PARAGRAPHS, assert_removals_explained, text_record
 
 from pipeline.model import Block, Category, Doc, Element
 from pipeline.runner import Pipeline
@@ -24,15 +24,8 @@ from pipeline.stages.select_main import (
     main_region,
 )
 
-PARAGRAPHS = (
-    "The ferry company will run its last evening sailing from the north pier at half past six from "
-    "November, an hour earlier than this summer.",
-    "Commuters who work late shifts at the fish market say the change leaves them with a long walk "
-    "around the bay, and a petition has gathered four hundred names.",
-    "The operator says that crossing the channel after dark has become harder since the old harbour "
-    "lights were switched off last spring.",
-)
-ARTICLE = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+PARAGRAPHS = HTML_PARAGRAPHS
+ARTICLE = HTML_ARTICLE
 #: Prose outside the region: short enough to leave the core where the article is.
 INTRO = "Our reporters followed the ferry on its last evening crossing of the summer."
 #: A listing page's introduction: prose, but far less of the page than its grid.

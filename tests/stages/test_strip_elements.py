@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_removals_explained, text_record
+from conftest import HTML_ARTICLE, HTML_PARAGRAPHS, assert_removals_explained, text_record
 
 from pipeline.model import Category, Doc
 from pipeline.rules import RuleSet, load_rules
@@ -11,16 +11,8 @@ from pipeline.runner import Pipeline
 from pipeline.stages import strip_elements
 from pipeline.stages.strip_elements import MAX_ELEMENT_SHARE, StripElements
 
-#: Paragraphs of an article: prose, so they anchor the page's prose core.
-PARAGRAPHS = (
-    "The ferry company will run its last evening sailing from the north pier at half past six from "
-    "November, an hour earlier than this summer.",
-    "Commuters who work late shifts at the fish market say the change leaves them with a long walk "
-    "around the bay, and a petition has gathered four hundred names.",
-    "The operator says that crossing the channel after dark has become harder since the old harbour "
-    "lights were switched off last spring.",
-)
-ARTICLE = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+PARAGRAPHS = HTML_PARAGRAPHS
+ARTICLE = HTML_ARTICLE
 
 
 def strip(markup: str, rules: RuleSet, url: str | None = None) -> Doc:
