@@ -50,7 +50,6 @@ MAIN_TAGS = frozenset({"main", "article"})
 MAIN_ROLE = "main"
 #: ``itemprop`` value of an article's body (schema.org).
 ARTICLE_BODY = "articlebody"
-SPACE = re.compile(r"\s+")
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 NOT_TOKEN = re.compile(r"[^a-z0-9]+")
 #: A tag name that can stand as an XPath step as it is.
@@ -106,11 +105,12 @@ class _Walk:
     def __init__(self, selected: Mapping[etree._Element, tuple[str, ...]]) -> None:
         self.selected = selected
         self.blocks: list[Block] = []
-        # For every open element, inline ones included: its XPath step, and how many
-        # children of each tag it has had so far; for every open container, its XPath.
-        self.steps: list[str] = []
+        # For every open element, inline ones included: its XPath (below the empty
+        # path of the document), and how many children of each tag it has had so
+        # far; for every open container, its XPath.
+        self.paths: list[str] = [""]
         self.child_counts: list[dict[str, int]] = [{}]
-        self.paths: list[str] = []
+        self.container_paths: list[str] = []
         self.open: list[Element] = []
         self.parts: list[str] = []
         self.link_parts: list[str] = []
@@ -125,7 +125,7 @@ class _Walk:
             element.landmark = element.holds_main = True
             for outer in self.open:
                 outer.holds_main = True
-        self.paths.append("/" + "/".join(self.steps))
+        self.container_paths.append(self.paths[-1])
         self.open.append(element)
 
     def open_step(self, tag: str) -> None:
@@ -133,17 +133,18 @@ class _Walk:
         it, kept as the walk goes (``getpath`` counts them anew for every element)."""
         counts = self.child_counts[-1]
         n = counts[tag] = counts.get(tag, 0) + 1
-        self.steps.append(f"{_step(tag)}[{n}]" if self.steps else tag)
+        parent = self.paths[-1]
+        self.paths.append(f"{parent}/{_step(tag)}[{n}]" if parent else f"/{tag}")
         self.child_counts.append({})
 
     def close_step(self) -> None:
-        self.steps.pop()
+        self.paths.pop()
         self.child_counts.pop()
 
     def leave(self) -> None:
         if self.parts:
             self.flush()
-        self.paths.pop()
+        self.container_paths.pop()
         element = self.open.pop()
         if element.parent is not None:
             element.parent.chars += element.chars
@@ -164,18 +165,18 @@ class _Walk:
         if raw.isspace() or not self.open:
             self.link_parts.clear()
             return
-        text = SPACE.sub(" ", raw).strip()
+        text = " ".join(raw.split())
         link_chars = _visible_chars("".join(self.link_parts)) if self.link_parts else 0
         self.link_parts.clear()
         element = self.open[-1]
         features = line_features(text, text, blank_before=True)
-        visible = _visible_chars(text)
+        visible = len(text) - text.count(" ")
         features.link_density = min(1.0, link_chars / visible) if visible else 0.0
         # In HTML a menu item is a link: short text that links nowhere (a table cell, a label) is not one.
         features.link_like = features.link_like and features.link_density >= LINK_LIKE_MIN_DENSITY
         element.chars += visible
         element.link_chars += min(link_chars, visible)
-        xpath = self.paths[-1]
+        xpath = self.container_paths[-1]
         self.blocks.append(Block(len(self.blocks), text, xpath=xpath, features=features, element=element))
 
 
