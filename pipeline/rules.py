@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 from pipeline.element_rules import ElementMatch, build_element_match, example_elements, is_element_rule
 from pipeline.errors import RuleError
+from pipeline.literals import prefiltered
 from pipeline.model import Category, Element
 
 K = TypeVar("K")
@@ -149,6 +150,9 @@ class RuleSet:
     _element_memo: dict[tuple[object, ...], tuple[Rule, str] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _candidate_memo: dict[tuple[str, bool, str | None], tuple[tuple[Rule, ElementMatch], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _text_rules_by_words: list[list[tuple[Callable[[str], object], bool, Rule]]] = field(
         init=False, compare=False, repr=False
     )
@@ -188,13 +192,30 @@ class RuleSet:
         found = None
         # Most elements' class names match no rule: one combined search rules them all out.
         named = bool(element.tokens) and self._any_class_id.search(element.tokens) is not None
-        for rule, match in self._element_rules:
-            if (named or match.class_id is None) and rule.applies_to(host):
-                detail = match.detail(element, rule.id)
-                if detail is not None:
-                    found = (rule, detail)
-                    break
+        for rule, match in self._element_candidates(element.tag, named, host):
+            detail = match.detail(element, rule.id)
+            if detail is not None:
+                found = (rule, detail)
+                break
         return _remember(self._element_memo, key, found)
+
+    def _element_candidates(
+        self, tag: str, named: bool, host: str | None
+    ) -> tuple[tuple[Rule, ElementMatch], ...]:
+        """The element rules (in load order) that can name a ``tag`` element of a page of ``host``,
+        leaving out class/id rules when no class/id rule matches its words (``named`` false)."""
+        key = (tag, named, host)
+        candidates = self._candidate_memo.get(key)
+        if candidates is None:
+            candidates = tuple(
+                (rule, match)
+                for rule, match in self._element_rules
+                if (named or match.class_id is None)
+                and (not match.tags or tag in match.tags)
+                and rule.applies_to(host)
+            )
+            _remember(self._candidate_memo, key, candidates)
+        return candidates
 
     def first_match(self, text: str, words: int, host: str | None = None) -> Rule | None:
         """The first rule (in load order) that fires on normalised ``text``."""
@@ -230,11 +251,12 @@ def _fast_search(pattern: re.Pattern[str]) -> tuple[Callable[[str], object], boo
 
     Ignoring case costs the regex engine about half its speed; a pattern
     without uppercase letters (no ``\\W``, ``\\S``, ``[A-Z]``) finds the same on
-    lowercased text, matched case-sensitively.
+    lowercased text, matched case-sensitively. Either way the search is
+    skipped on text lacking every literal a match needs.
     """
     if pattern.flags & re.IGNORECASE and not UPPERCASE.search(pattern.pattern):
-        return re.compile(pattern.pattern).search, True
-    return pattern.search, False
+        return prefiltered(re.compile(pattern.pattern)), True
+    return prefiltered(pattern), False
 
 
 def default_rules_dir() -> Path:

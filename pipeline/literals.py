@@ -1,0 +1,126 @@
+"""Literal prefilters for the text rules' regular expressions.
+
+Most blocks match no rule, and a pattern that is not anchored at the start
+of the block is tried at every position of it. Every match of such a pattern
+contains one of a few literal strings (``cookie``, ``all rights reserved``),
+which can be read off the parsed pattern; a block that contains none of
+them is ruled out by ``in``, several times faster than the search.
+
+The parse uses the standard library's own regex parser (``re._parser``).
+It is private, so anything unexpected from it means no prefilter, never a
+missed match.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+try:
+    _parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover - a Python whose regex parser moved
+    _parser = None
+
+Search = Callable[[str], object]
+
+
+def prefiltered(pattern: re.Pattern[str]) -> Search:
+    """``pattern.search``, skipping the search when the text lacks every literal a match needs.
+
+    Patterns anchored at the start gain nothing (the engine tries one
+    position), nor do patterns whose matches need no literal; they keep the
+    bare search.
+
+    Example::
+
+        search = prefiltered(re.compile(r"\\b(?:we|our site) uses? cookies\\b"))
+        search("we use cookies here")   # a match
+        search("a long paragraph")      # None, without running the regex
+    """
+    literals = required_literals(pattern)
+    if not literals:
+        return pattern.search
+    search = pattern.search
+
+    def search_if_possible(text: str) -> object:
+        for literal in literals:
+            if literal in text:
+                return search(text)
+        return None
+
+    return search_if_possible
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains, or None when there is no such set
+    worth checking (anchored or case-insensitive patterns, or no literal in every match)."""
+    if _parser is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if _anchored_at_start(parsed):
+            return None
+        literals = _required(parsed)
+    except Exception:  # noqa: BLE001 - an unfamiliar parse tree only costs the prefilter
+        return None
+    return tuple(sorted(literals)) if literals else None
+
+
+def _anchored_at_start(items: Sequence[Any]) -> bool:
+    """Whether every match must begin at the start of the text (``^...`` or ``^a|^b``)."""
+    if not items:
+        return False
+    op, value = items[0]
+    if op is _parser.AT:
+        return bool(value is _parser.AT_BEGINNING or value is _parser.AT_BEGINNING_STRING)
+    if op is _parser.BRANCH and len(items) == 1:
+        return all(_anchored_at_start(branch) for branch in value[1])
+    return False
+
+
+def _required(items: Sequence[Any]) -> set[str] | None:
+    """The most selective set of literals one of which a match of the sequence ``items`` contains.
+
+    Runs of literal characters are literals; a group or a repeat of at least
+    one contributes its own set; alternatives contribute the union of theirs
+    (none if any alternative has none). Whitespace alone is everywhere, so
+    it never counts; of the rest, the set whose shortest literal is longest
+    wins.
+    """
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    for op, value in items:
+        if op is _parser.LITERAL:
+            run.append(chr(value))
+            continue
+        candidates.append({"".join(run)})
+        run = []
+        candidates.append(_required_inside(op, value) or set())
+    candidates.append({"".join(run)})
+    useful = [c for c in candidates if c and all(literal.strip() for literal in c)]
+    if not useful:
+        return None
+    return max(useful, key=lambda c: (min(len(literal.strip()) for literal in c), -len(c)))
+
+
+def _required_inside(op: Any, value: Any) -> set[str] | None:
+    """What a group, an alternation or a repeat needs; None for anything else."""
+    if op is _parser.SUBPATTERN:
+        _group, add_flags, _del_flags, items = value
+        return None if add_flags & re.IGNORECASE else _required(items)
+    if op is _parser.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            found = _required(branch)
+            if not found:
+                return None
+            union |= found
+        return union
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+        low, _high, items = value
+        return _required(items) if low >= 1 else None
+    if op is _parser.ATOMIC_GROUP:
+        return _required(value)
+    return None

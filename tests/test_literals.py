@@ -1,0 +1,85 @@
+"""Literal prefilters: the literals read off a pattern, and a prefiltered search never missing a match."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.literals import prefiltered, required_literals
+from pipeline.rules import load_rules, normalise
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        # The longest literal run of a sequence wins over shorter ones.
+        (r"\b(?:we|our site) uses? cookies\b", (" cookies",)),
+        # Alternatives contribute the union of theirs.
+        (r"(?:©|\(c\)|copyright) \d{4}", ("(c)", "copyright", "©")),
+        (r"\bsubscribe\b|\bsign up\b", ("ign up", "ubscribe")),  # the parser factors out the "s"
+        # An optional part needs nothing; a repeat of at least one needs its literals.
+        (r"(?:read )?more\b", ("more",)),
+        (r"(?:ab)+\d", ("ab",)),
+        # An unanchored alternative makes the pattern worth prefiltering.
+        (r"^home$|\bback to top\b", ("back to top", "home")),
+        (r"^(?:home|start)\b|back to top", ("back to top", "home", "start")),
+    ],
+)
+def test_required_literals(pattern: str, literals: tuple[str, ...] | None) -> None:
+    assert required_literals(re.compile(pattern)) == literals
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags"),
+    [
+        (r"^(?:home|start)\b", 0),  # anchored: the engine tries one position anyway
+        (r"^home|^start", 0),
+        (r"\Ahome", 0),
+        (r"\d+|\w+", 0),  # no literal in every match
+        (r"cookies", re.IGNORECASE),  # caseless literals are not literals of the text
+    ],
+)
+def test_no_prefilter_where_it_cannot_help(pattern: str, flags: int) -> None:
+    assert required_literals(re.compile(pattern, flags)) is None
+
+
+def test_case_insensitive_group_gives_no_literals() -> None:
+    assert required_literals(re.compile(r"(?i:cookies) policy")) == (" policy",)
+    assert required_literals(re.compile(r"(?i:cookies)")) is None
+
+
+def test_search_skipped_without_literal_and_run_with_one() -> None:
+    search = prefiltered(re.compile(r"\bwe use cookies\b"))
+    assert search("hello, we use cookies to improve") is not None
+    assert search("we use cookie jars") is None
+    assert search("a paragraph about something else entirely") is None
+
+
+def shipped_patterns() -> list[re.Pattern[str]]:
+    rules = load_rules()
+    patterns = [r.pattern for r in rules.text_rules if r.pattern is not None]
+    # The rule set searches lowercased text with case-sensitive copies of caseless patterns.
+    return patterns + [re.compile(p.pattern) for p in patterns]
+
+
+def sample_texts() -> list[str]:
+    rules = load_rules()
+    examples = [normalise(e) for r in rules.text_rules for e in r.must_match]
+    lines = [normalise(line) for path in sorted(RAW.glob("*.txt")) for line in path.read_text().splitlines()]
+    texts = [t for t in examples + lines if t]
+    return texts + [t.lower() for t in texts]
+
+
+def test_shipped_rules_find_the_same_with_and_without_prefilter() -> None:
+    texts = sample_texts()
+    checked = 0
+    for pattern in shipped_patterns():
+        search = prefiltered(pattern)
+        for text in texts:
+            assert (search(text) is not None) == (pattern.search(text) is not None), (pattern.pattern, text)
+        checked += search is not pattern.search
+    assert checked >= 10, "most unanchored shipped rules should get a prefilter"
