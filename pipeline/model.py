@@ -101,6 +101,7 @@ class LineFeatures:
     blank_before: bool
     capitalised: float
     markup_only: bool
+    repeat_key: str  # its words, case folded: what a copy of it shares
     short_run: int = 0
     repeats: int = 1
     link_density: float = 0.0

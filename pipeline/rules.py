@@ -89,7 +89,6 @@ MATCH_ORDER: tuple[Category, ...] = (
     Category.EMPTY,
 )
 BULLET = re.compile(r"^\s*(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])\s+")
-SPACE = re.compile(r"\s+")
 #: A pattern that matches nothing.
 NEVER = "(?!)"
 UPPERCASE = re.compile("[A-Z]")
@@ -98,7 +97,7 @@ WORD = re.compile(r"\w+")
 
 def normalise(text: str) -> str:
     """The text rules see: bullet marker removed, whitespace collapsed."""
-    return SPACE.sub(" ", BULLET.sub("", text)).strip()
+    return " ".join(BULLET.sub("", text).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,7 @@ MAIN_ROLE = "main"
 #: ``itemprop`` value of an article's body (schema.org).
 ARTICLE_BODY = "articlebody"
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-NOT_TOKEN = re.compile(r"[^a-z0-9]+")
+TOKEN = re.compile(r"[a-z0-9]+")
 #: A tag name that can stand as an XPath step as it is.
 SIMPLE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 #: A short block is link-like (a menu item) when at least this share of its text is in links.
@@ -67,7 +67,8 @@ def class_id_tokens(raw: str) -> str:
     """``class`` and ``id`` values as words: ``relatedPosts nav_main`` -> ``related posts nav main``."""
     tokens = _token_memo.get(raw)
     if tokens is None:
-        tokens = NOT_TOKEN.sub(" ", CAMEL_BOUNDARY.sub(" ", raw).lower()).strip()
+        words = raw if raw.islower() else CAMEL_BOUNDARY.sub(" ", raw).lower()
+        tokens = " ".join(TOKEN.findall(words))
         if len(_token_memo) >= TOKEN_MEMO_SIZE:
             _token_memo.clear()
         _token_memo[raw] = tokens
@@ -116,7 +117,39 @@ class _Walk:
         self.link_parts: list[str] = []
         self.in_link = 0
 
-    def enter(self, node: etree._Element) -> None:
+    def start(self, node: etree._Element) -> None:
+        """Open ``node``: its XPath, its :class:`Element` when it is a container, its text."""
+        tag = node.tag
+        # The XPath step counts the same-tag siblings before it, kept as the walk
+        # goes (``getpath`` counts them anew for every element).
+        counts = self.child_counts[-1]
+        n = counts[tag] = counts.get(tag, 0) + 1
+        parent_path = self.paths[-1]
+        path = f"{parent_path}/{_step(tag)}[{n}]" if parent_path else f"/{tag}"
+        self.paths.append(path)
+        self.child_counts.append({})
+        if tag not in INLINE_TAGS or not parent_path:
+            self.enter(node, path)
+        elif tag == "a":
+            self.in_link += 1
+        text = " " if tag == "br" else node.text
+        if text:
+            self.add(text)
+
+    def end(self, node: etree._Element) -> None:
+        """Close ``node`` (when it was opened) and take the text after it."""
+        tag = node.tag
+        if tag not in INVISIBLE_TAGS:  # a skipped subtree was never opened
+            self.paths.pop()
+            self.child_counts.pop()
+            if tag not in INLINE_TAGS or len(self.paths) == 1:
+                self.leave()
+            elif tag == "a":
+                self.in_link -= 1
+        if node.tail:
+            self.add(node.tail)
+
+    def enter(self, node: etree._Element, path: str) -> None:
         if self.parts:
             self.flush()
         parent = self.open[-1] if self.open else None
@@ -125,21 +158,8 @@ class _Walk:
             element.landmark = element.holds_main = True
             for outer in self.open:
                 outer.holds_main = True
-        self.container_paths.append(self.paths[-1])
+        self.container_paths.append(path)
         self.open.append(element)
-
-    def open_step(self, tag: str) -> None:
-        """Start an element (inline or not): its XPath step counts the same-tag siblings before
-        it, kept as the walk goes (``getpath`` counts them anew for every element)."""
-        counts = self.child_counts[-1]
-        n = counts[tag] = counts.get(tag, 0) + 1
-        parent = self.paths[-1]
-        self.paths.append(f"{parent}/{_step(tag)}[{n}]" if parent else f"/{tag}")
-        self.child_counts.append({})
-
-    def close_step(self) -> None:
-        self.paths.pop()
-        self.child_counts.pop()
 
     def leave(self) -> None:
         if self.parts:
@@ -229,28 +249,14 @@ def segment_tree(root: etree._Element, selectors: Mapping[str, etree.XPath] | No
     walk = _Walk(_select(root, selectors or {}))
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, node in walker:
-        if event in ("comment", "pi"):
-            walk.add(node.tail)
-            continue
-        tag = node.tag
-        container = tag not in INLINE_TAGS or node is root
         if event == "start":
-            if tag in INVISIBLE_TAGS:
+            if node.tag in INVISIBLE_TAGS:
                 walker.skip_subtree()
-                continue
-            walk.open_step(tag)
-            if container:
-                walk.enter(node)
-            elif tag == "a":
-                walk.in_link += 1
-            walk.add(" " if tag == "br" else node.text)
-        else:
-            if tag not in INVISIBLE_TAGS:  # a skipped subtree was never entered
-                if container:
-                    walk.leave()
-                elif tag == "a":
-                    walk.in_link -= 1
-                walk.close_step()
+            else:
+                walk.start(node)
+        elif event == "end":
+            walk.end(node)
+        elif node.tail:  # a comment or a processing instruction
             walk.add(node.tail)
     add_page_features(walk.blocks)
     return walk.blocks

@@ -24,7 +24,6 @@ WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 #: A line made only of w3m's bracketed images, buttons and form fields.
 MARKUP_ONLY = re.compile(r"^(?:\[[^\]]*\]\s*)+$")
-NON_WORD = re.compile(r"\W+")
 
 #: A line of at most this many words without a sentence end reads like a link
 #: or a menu item: navigation labels are one to five words (Home, Contact us,
@@ -65,6 +64,7 @@ def line_features(line: str, stripped: str, blank_before: bool) -> LineFeatures:
         blank_before=blank_before,
         capitalised=_capitalised_share(words),
         markup_only=MARKUP_ONLY.match(stripped) is not None,
+        repeat_key=" ".join(words).casefold(),
     )
 
 
@@ -78,7 +78,7 @@ def _capitalised_share(words: list[str]) -> float:
 def add_page_features(blocks: list[Block]) -> None:
     """Fill the features that depend on the whole page: short-line runs and repeats."""
     _mark_short_runs([b.features for b in blocks if b.features is not None])
-    keys = [repeat_key(b.text) for b in blocks]
+    keys = [b.features.repeat_key if b.features else repeat_key(b.text) for b in blocks]
     counts = Counter(keys)
     for block, key in zip(blocks, keys, strict=True):
         if block.features is not None:
@@ -86,8 +86,9 @@ def add_page_features(blocks: list[Block]) -> None:
 
 
 def repeat_key(text: str) -> str:
-    """What two blocks share when one repeats the other: words, case folded."""
-    return NON_WORD.sub(" ", text.casefold()).strip()
+    """What two blocks share when one repeats the other: words, case folded
+    (a block's is in its features)."""
+    return " ".join(WORD.findall(text)).casefold()
 
 
 def _mark_short_runs(features: list[LineFeatures]) -> None:

@@ -8,7 +8,6 @@ removed is kept where it appears in the content.
 from __future__ import annotations
 
 from pipeline.model import Category, Doc
-from pipeline.segment.text import repeat_key
 
 #: Blocks shorter than this many words are not deduplicated: short repeats
 #: ("Reply", "Read more", a price) are common in real content and cheap.
@@ -27,7 +26,7 @@ class DedupeBlocks:
         for block in doc.blocks:
             if not block.kept or block.features is None or block.features.words < MIN_WORDS:
                 continue
-            key = repeat_key(block.text)
+            key = block.features.repeat_key
             if key in first_seen:
                 block.remove(Category.DUPLICATE, RULE_ID, f"repeats block {first_seen[key]}")
             else:
