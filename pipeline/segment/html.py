@@ -227,10 +227,17 @@ def _visible_chars(text: str) -> int:
 
 
 def parse_html(markup: str) -> etree._Element:
-    """The document root of ``markup``; :class:`InputError` when it cannot be read whole."""
-    parser = etree.HTMLParser(huge_tree=True)
+    """The document root of ``markup``; :class:`InputError` when it cannot be read whole.
+
+    libxml2 is handed UTF-8, its own encoding, rather than a Python string it
+    would convert; comments, processing instructions and the id index,
+    which nothing reads, are not built.
+    """
+    parser = etree.HTMLParser(
+        encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True, collect_ids=False
+    )
     try:
-        root = etree.fromstring(markup, parser=parser)
+        root = etree.fromstring(markup.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"HTML could not be parsed: {exc}") from exc
     if root is None:
@@ -247,17 +254,14 @@ def segment_tree(root: etree._Element, selectors: Mapping[str, etree.XPath] | No
     carries those ids in :attr:`Element.selected`.
     """
     walk = _Walk(_select(root, selectors or {}))
-    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    walker = etree.iterwalk(root, events=("start", "end"))
     for event, node in walker:
-        if event == "start":
-            if node.tag in INVISIBLE_TAGS:
-                walker.skip_subtree()
-            else:
-                walk.start(node)
-        elif event == "end":
+        if event == "end":
             walk.end(node)
-        elif node.tail:  # a comment or a processing instruction
-            walk.add(node.tail)
+        elif node.tag in INVISIBLE_TAGS:
+            walker.skip_subtree()
+        else:
+            walk.start(node)
     add_page_features(walk.blocks)
     return walk.blocks
 

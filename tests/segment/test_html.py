@@ -91,6 +91,25 @@ def test_comment_text_is_dropped_but_its_tail_kept(
     assert not any("an HTML comment" in t for t in texts)
 
 
+def test_text_on_both_sides_of_a_comment_joins_as_written() -> None:
+    blocks, _ = segment_html("<p>sign<!-- split -->post and <?php echo 1; ?>more</p>")
+    assert [b.text for b in blocks] == ["signpost and more"]
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<meta charset="windows-1252">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">',
+        '<?xml version="1.0" encoding="iso-8859-1"?>',
+    ],
+)
+def test_an_already_decoded_page_is_not_decoded_again_by_its_declaration(declaration: str) -> None:
+    markup = f"{declaration}<html><body><p>Café – naïve “quoted” 東京</p></body></html>"
+    blocks, _ = segment_html(markup)
+    assert [b.text for b in blocks] == ["Café – naïve “quoted” 東京"]
+
+
 def test_tail_text_after_a_skipped_element_is_kept() -> None:
     blocks, _ = segment_html("<p>Before <script>var x = 1;</script>after the script.</p>")
     assert [b.text for b in blocks] == ["Before after the script."]
