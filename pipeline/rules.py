@@ -157,6 +157,7 @@ class RuleSet:
     )
     _element_rules: tuple[tuple[Rule, ElementMatch], ...] = field(init=False, compare=False, repr=False)
     _any_class_id: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    _site_domains: tuple[str, ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # For every word count, the text rules whose max_words admits it (the
@@ -173,6 +174,7 @@ class RuleSet:
         object.__setattr__(self, "_element_rules", element_rules)
         any_class_id = re.compile("|".join(f"(?:{c})" for c in class_ids) or NEVER)
         object.__setattr__(self, "_any_class_id", any_class_id)
+        object.__setattr__(self, "_site_domains", tuple(sorted({r.domain for r in self.rules if r.domain})))
 
     @property
     def text_rules(self) -> tuple[Rule, ...]:
@@ -185,6 +187,7 @@ class RuleSet:
 
     def element_match(self, element: Element, host: str | None = None) -> tuple[Rule, str] | None:
         """The first element rule (in load order) that names ``element``, and why."""
+        host = self.site_of(host)
         key = (element.tag, element.tokens, element.role, element.in_main, element.selected, host)
         if key in self._element_memo:
             return self._element_memo[key]
@@ -218,6 +221,7 @@ class RuleSet:
 
     def first_match(self, text: str, words: int, host: str | None = None) -> Rule | None:
         """The first rule (in load order) that fires on normalised ``text``."""
+        host = self.site_of(host)
         key = (text, words, host)
         if key in self._memo:
             return self._memo[key]
@@ -229,6 +233,15 @@ class RuleSet:
                 found = rule
                 break
         return _remember(self._memo, key, found)
+
+    def site_of(self, host: str | None) -> str | None:
+        """``host`` when a site rule is in force for its pages, else None: what is learnt
+        about the blocks of one site without site rules serves all such sites."""
+        if host is None or not self._site_domains:
+            return None
+        if any(host == d or host.endswith("." + d) for d in self._site_domains):
+            return host
+        return None
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:

@@ -495,6 +495,27 @@ def test_site_rules_apply_only_to_their_host(
     assert doc.blocks[0].kept
 
 
+def test_remembered_answers_do_not_cross_from_a_site_with_rules_to_others(
+    site_rules: RuleSet, make_record: MakeRecord
+) -> None:
+    pipe = Pipeline([StripRules(site_rules)])
+    hosts = ["example.org", "www.example.com", "other.net", "example.com", None, "news.example.com"]
+    kept = [
+        pipe.clean(make_record(f"{PROSE}\nOffers from our partners\n", url=host and f"https://{host}/"))
+        .blocks[1]
+        .kept
+        for host in hosts
+    ]
+    assert kept == [True, False, True, False, True, False]
+    assert site_rules.site_of("www.example.com") == "www.example.com"
+    assert site_rules.site_of("example.org") is None
+
+
+def test_without_site_rules_every_host_shares_one_memo(rules: RuleSet) -> None:
+    assert rules.site_of("example.com") is None
+    assert rules.site_of(None) is None
+
+
 # The rules hash
 
 
