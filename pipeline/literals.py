@@ -68,6 +68,99 @@ def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(literals)) if literals else None
 
 
+def first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters a text must start with for ``pattern``, anchored at the start, to match it;
+    None when any may (unanchored, case-insensitive or able to match the empty string)."""
+    if _parser is None or pattern.flags & (re.IGNORECASE | re.MULTILINE):
+        return None
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if not _anchored_at_start(parsed):
+            return None
+        branches = parsed[0][1][1] if parsed[0][0] is _parser.BRANCH else [parsed]
+        found: set[str] = set()
+        for branch in branches:
+            chars, can_be_empty = _first(branch[1:])
+            if chars is None or can_be_empty:
+                return None
+            found |= chars
+    except Exception:  # noqa: BLE001 - an unfamiliar parse tree only costs the prefilter
+        return None
+    return frozenset(found)
+
+
+def _first(items: Sequence[Any]) -> tuple[set[str] | None, bool]:
+    """The characters a match of the sequence ``items`` can start with (None: any), and
+    whether it can match the empty string."""
+    found: set[str] = set()
+    for op, value in items:
+        chars, can_be_empty = _first_of(op, value)
+        if chars is None:
+            return None, False
+        found |= chars
+        if not can_be_empty:
+            return found, False
+    return found, True
+
+
+#: A character class spanning more than this many code points is taken as "any character".
+MAX_RANGE = 256
+
+
+def _first_of(op: Any, value: Any) -> tuple[set[str] | None, bool]:
+    """:func:`_first` of one parsed item."""
+    if op is _parser.LITERAL:
+        return {chr(value)}, False
+    if op is _parser.IN:
+        return _class_chars(value), False
+    if op in (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT):
+        return set(), True  # zero-width: the next item decides
+    if op is _parser.BRANCH:
+        return _first_of_branches(value[1])
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+        chars, can_be_empty = _first(value[2])
+        return chars, value[0] == 0 or can_be_empty
+    group = _group_items(op, value)
+    return (None, False) if group is None else _first(group)
+
+
+def _first_of_branches(branches: Sequence[Any]) -> tuple[set[str] | None, bool]:
+    found: set[str] = set()
+    any_empty = False
+    for branch in branches:
+        chars, can_be_empty = _first(branch)
+        if chars is None:
+            return None, False
+        found |= chars
+        any_empty = any_empty or can_be_empty
+    return found, any_empty
+
+
+def _group_items(op: Any, value: Any) -> Sequence[Any] | None:
+    """The items of a group matched as written (not a case-insensitive one), else None."""
+    items: Sequence[Any] | None = None
+    if op is _parser.SUBPATTERN:
+        _group, add_flags, _del_flags, items = value
+        if add_flags & re.IGNORECASE:
+            items = None
+    elif op is _parser.ATOMIC_GROUP:
+        items = value
+    return items
+
+
+def _class_chars(items: Sequence[Any]) -> set[str] | None:
+    """The characters of a ``[...]`` class, or None for a negated, categorised or wide one."""
+    chars: set[str] = set()
+    for op, value in items:
+        if op is _parser.LITERAL:
+            chars.add(chr(value))
+        elif op is _parser.RANGE and value[1] - value[0] <= MAX_RANGE:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        else:
+            return None
+    return chars
+
+
 def _anchored_at_start(items: Sequence[Any]) -> bool:
     """Whether every match must begin at the start of the text (``^...`` or ``^a|^b``)."""
     if not items:
@@ -107,9 +200,6 @@ def _required(items: Sequence[Any]) -> set[str] | None:
 
 def _required_inside(op: Any, value: Any) -> set[str] | None:
     """What a group, an alternation or a repeat needs; None for anything else."""
-    if op is _parser.SUBPATTERN:
-        _group, add_flags, _del_flags, items = value
-        return None if add_flags & re.IGNORECASE else _required(items)
     if op is _parser.BRANCH:
         union: set[str] = set()
         for branch in value[1]:
@@ -121,6 +211,5 @@ def _required_inside(op: Any, value: Any) -> set[str] | None:
     if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
         low, _high, items = value
         return _required(items) if low >= 1 else None
-    if op is _parser.ATOMIC_GROUP:
-        return _required(value)
-    return None
+    group = _group_items(op, value)
+    return None if group is None else _required(group)

@@ -34,11 +34,11 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pipeline.element_rules import ElementMatch, build_element_match, example_elements, is_element_rule
 from pipeline.errors import RuleError
-from pipeline.literals import prefiltered
+from pipeline.literals import first_chars, prefiltered
 from pipeline.model import Category, Element
 
 K = TypeVar("K")
@@ -152,8 +152,9 @@ class RuleSet:
     _candidate_memo: dict[tuple[str, bool, str | None], tuple[tuple[Rule, ElementMatch], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _text_rules_by_words: list[list[tuple[Callable[[str], object], bool, Rule]]] = field(
-        init=False, compare=False, repr=False
+    _text_rules_by_words: list[list[TextSearch]] = field(init=False, compare=False, repr=False)
+    _text_candidates: dict[tuple[int, str, str], tuple[TextSearch, ...]] = field(
+        default_factory=dict, compare=False, repr=False
     )
     _element_rules: tuple[tuple[Rule, ElementMatch], ...] = field(init=False, compare=False, repr=False)
     _any_class_id: re.Pattern[str] = field(init=False, compare=False, repr=False)
@@ -162,10 +163,10 @@ class RuleSet:
     def __post_init__(self) -> None:
         # For every word count, the text rules whose max_words admits it (the
         # last entry serves all longer blocks), each with its fastest search.
-        searches = [(*_fast_search(r.pattern), r) for r in self.text_rules if r.pattern is not None]
+        searches = [_text_search(r, r.pattern) for r in self.text_rules if r.pattern is not None]
         limits = [r.max_words for r in self.text_rules if r.max_words is not None]
         by_words = [
-            [entry for entry in searches if (entry[2].max_words or words) >= words]
+            [entry for entry in searches if (entry.rule.max_words or words) >= words]
             for words in range(max(limits, default=0) + 2)
         ]
         object.__setattr__(self, "_text_rules_by_words", by_words)
@@ -227,12 +228,26 @@ class RuleSet:
             return self._memo[key]
         found = None
         lowered = text.lower()
-        candidates = self._text_rules_by_words[min(words, len(self._text_rules_by_words) - 1)]
-        for search, on_lowered, rule in candidates:
+        for search, on_lowered, _, rule in self._text_rules_for(words, lowered[:1], text[:1]):
             if search(lowered if on_lowered else text) is not None and rule.applies_to(host):
                 found = rule
                 break
         return _remember(self._memo, key, found)
+
+    def _text_rules_for(self, words: int, lowered_first: str, first: str) -> tuple[TextSearch, ...]:
+        """The text rules (in load order) that can fire on a block of ``words`` words starting
+        with ``first`` (``lowered_first`` once lowercased)."""
+        key = (min(words, len(self._text_rules_by_words) - 1), lowered_first, first)
+        candidates = self._text_candidates.get(key)
+        if candidates is None:
+            candidates = tuple(
+                entry
+                for entry in self._text_rules_by_words[key[0]]
+                if entry.first_chars is None
+                or (lowered_first if entry.on_lowered else first) in entry.first_chars
+            )
+            _remember(self._text_candidates, key, candidates)
+        return candidates
 
     def site_of(self, host: str | None) -> str | None:
         """``host`` when a site rule is in force for its pages, else None: what is learnt
@@ -258,17 +273,28 @@ def _remember(memo: dict[K, V], key: K, value: V) -> V:
     return value
 
 
-def _fast_search(pattern: re.Pattern[str]) -> tuple[Callable[[str], object], bool]:
-    """A text rule's search function, and whether it runs on lowercased text.
+class TextSearch(NamedTuple):
+    """How a text rule is searched: its fastest search function, on lowercased text or
+    not, and the characters a block must start with for it to fire (None: any)."""
+
+    search: Callable[[str], object]
+    on_lowered: bool
+    first_chars: frozenset[str] | None
+    rule: Rule
+
+
+def _text_search(rule: Rule, pattern: re.Pattern[str]) -> TextSearch:
+    """The :class:`TextSearch` of a text rule.
 
     Ignoring case costs the regex engine about half its speed; a pattern
     without uppercase letters (no ``\\W``, ``\\S``, ``[A-Z]``) finds the same on
-    lowercased text, matched case-sensitively. Either way the search is
+    lowercased text, matched case-sensitively. A pattern anchored at the
+    start is only tried on blocks starting as it can; any other search is
     skipped on text lacking every literal a match needs.
     """
-    if pattern.flags & re.IGNORECASE and not UPPERCASE.search(pattern.pattern):
-        return prefiltered(re.compile(pattern.pattern)), True
-    return prefiltered(pattern), False
+    on_lowered = bool(pattern.flags & re.IGNORECASE) and not UPPERCASE.search(pattern.pattern)
+    searched = re.compile(pattern.pattern) if on_lowered else pattern
+    return TextSearch(prefiltered(searched), on_lowered, first_chars(searched), rule)
 
 
 def default_rules_dir() -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.literals import prefiltered, required_literals
+from pipeline.literals import first_chars, prefiltered, required_literals
 from pipeline.rules import load_rules, normalise
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
@@ -83,3 +83,49 @@ def test_shipped_rules_find_the_same_with_and_without_prefilter() -> None:
             assert (search(text) is not None) == (pattern.search(text) is not None), (pattern.pattern, text)
         checked += search is not pattern.search
     assert checked >= 10, "most unanchored shipped rules should get a prefilter"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "chars"),
+    [
+        (r"^(?:home|contact us)$", "ch"),
+        (r"^home|^about\b", "ah"),
+        (r"^\b(?=news)news\b", "n"),  # zero-width items look through to the next
+        (r"^(?:read )?more", "mr"),  # an optional start adds what follows it
+        (r"^[a-c]x", "abc"),
+        (r"^(?:ab)+", "a"),
+    ],
+)
+def test_first_chars_of_patterns_anchored_at_the_start(pattern: str, chars: str) -> None:
+    assert first_chars(re.compile(pattern)) == frozenset(chars)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags"),
+    [
+        (r"home", 0),  # not anchored
+        (r"^home|about", 0),  # one alternative is not anchored
+        (r"^(?:home)?", 0),  # can match the empty string
+        (r"^\w+", 0),  # any word character
+        (r"^[^a]", 0),  # negated class
+        (r"^home", re.IGNORECASE),
+        (r"^home", re.MULTILINE),  # ^ at every line
+        (r"^(?i:home)", 0),
+    ],
+)
+def test_no_first_chars_where_any_start_may_match(pattern: str, flags: int) -> None:
+    assert first_chars(re.compile(pattern, flags)) is None
+
+
+def test_shipped_rules_never_match_a_text_starting_outside_their_first_chars() -> None:
+    texts = sample_texts()
+    checked = 0
+    for pattern in shipped_patterns():
+        chars = first_chars(pattern)
+        if chars is None:
+            continue
+        checked += 1
+        for text in texts:
+            if pattern.search(text) is not None:
+                assert text[:1] in chars, (pattern.pattern, text)
+    assert checked >= 10, "most anchored shipped rules should get first characters"

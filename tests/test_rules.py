@@ -14,7 +14,7 @@ from conftest import MakeRecord
 from pipeline.element_rules import example_elements
 from pipeline.errors import RuleError
 from pipeline.model import Category
-from pipeline.rules import RuleSet, default_rules_dir, load_rules, normalise, rule_files
+from pipeline.rules import WORD, RuleSet, default_rules_dir, load_rules, normalise, rule_files
 from pipeline.runner import Pipeline
 from pipeline.stages.strip_rules import StripRules
 
@@ -540,3 +540,18 @@ def test_rules_hash_changes_when_a_site_file_is_added(tmp_path: Path, rules: Rul
     changed = load_rules(copy)
     assert changed.sha256 != rules.sha256
     assert changed.by_id("ad.partner-strip").domain == "example.com"
+
+
+# Matching shortcuts
+
+
+def test_first_match_finds_what_trying_every_rule_in_order_finds(rules: RuleSet) -> None:
+    """Memos, word-count buckets, literal and first-character prefilters change nothing."""
+    raw = Path(__file__).resolve().parent.parent / "data" / "raw"
+    examples = [e for r in rules.text_rules for e in (*r.must_match, "Read more", "© 2024 Example Ltd")]
+    lines = [line for path in sorted(raw.glob("*.txt")) for line in path.read_text().splitlines()]
+    texts = [t for t in (normalise(x) for x in examples + lines) if t]
+    for text in texts + [t.upper() for t in texts] + [t.lower() for t in texts]:
+        words = len(WORD.findall(text))
+        expected = next((r for r in rules.text_rules if r.matches(text, words)), None)
+        assert rules.first_match(text, words) is expected, text

@@ -78,16 +78,15 @@ def class_id_tokens(raw: str) -> str:
 def make_element(node: etree._Element, parent: Element | None, selected: tuple[str, ...] = ()) -> Element:
     """The :class:`Element` of lxml ``node`` placed under ``parent``."""
     tag = node.tag
-    raw = f"{node.get('class') or ''} {node.get('id') or ''}"
-    role = (node.get("role") or "").strip().lower()
-    in_main = parent is not None and parent.in_main
+    classes, ident, role = node.get("class"), node.get("id"), node.get("role")
+    role = role.strip().lower() if role else ""
     return Element(
-        tag=tag,
-        tokens=class_id_tokens(raw) if raw != " " else "",
-        role=role,
-        parent=parent,
-        depth=parent.depth + 1 if parent is not None else 0,
-        in_main=in_main or tag in MAIN_TAGS or role == MAIN_ROLE,
+        tag,
+        class_id_tokens(f"{classes or ''} {ident or ''}") if classes or ident else "",
+        role,
+        parent,
+        parent.depth + 1 if parent is not None else 0,
+        (parent is not None and parent.in_main) or tag in MAIN_TAGS or role == MAIN_ROLE,
         selected=selected,
     )
 

@@ -53,11 +53,10 @@ def line_features(line: str, stripped: str, blank_before: bool) -> LineFeatures:
     bullet_match = BULLET.match(stripped)
     words = WORD.findall(stripped)
     ends_sentence = SENTENCE_END.search(stripped) is not None
-    expanded = line.expandtabs(TAB_WIDTH)
     return LineFeatures(
         chars=len(stripped),
         words=len(words),
-        indent=len(expanded) - len(expanded.lstrip()),
+        indent=0 if line is stripped else _indent(line),
         bullet=bullet_match.group() if bullet_match else "",
         ends_sentence=ends_sentence,
         link_like=len(words) <= LINK_LIKE_MAX_WORDS and not ends_sentence,
@@ -66,6 +65,11 @@ def line_features(line: str, stripped: str, blank_before: bool) -> LineFeatures:
         markup_only=MARKUP_ONLY.match(stripped) is not None,
         repeat_key=" ".join(words).casefold(),
     )
+
+
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(TAB_WIDTH)
+    return len(expanded) - len(expanded.lstrip())
 
 
 def _capitalised_share(words: list[str]) -> float:
