@@ -159,6 +159,7 @@ class RuleSet:
     _element_rules: tuple[tuple[Rule, ElementMatch], ...] = field(init=False, compare=False, repr=False)
     _any_class_id: re.Pattern[str] = field(init=False, compare=False, repr=False)
     _site_domains: tuple[str, ...] = field(init=False, compare=False, repr=False)
+    _named_tags: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # For every word count, the text rules whose max_words admits it (the
@@ -175,6 +176,8 @@ class RuleSet:
         object.__setattr__(self, "_element_rules", element_rules)
         any_class_id = re.compile("|".join(f"(?:{c})" for c in class_ids) or NEVER)
         object.__setattr__(self, "_any_class_id", any_class_id)
+        named_tags = frozenset(tag for _, m in element_rules for tag in m.tags)
+        object.__setattr__(self, "_named_tags", named_tags)
         object.__setattr__(self, "_site_domains", tuple(sorted({r.domain for r in self.rules if r.domain})))
 
     @property
@@ -188,6 +191,8 @@ class RuleSet:
 
     def element_match(self, element: Element, host: str | None = None) -> tuple[Rule, str] | None:
         """The first element rule (in load order) that names ``element``, and why."""
+        if not (element.tokens or element.role or element.selected or element.tag in self._named_tags):
+            return None  # every element rule needs one of these
         host = self.site_of(host)
         key = (element.tag, element.tokens, element.role, element.in_main, element.selected, host)
         if key in self._element_memo:

@@ -266,3 +266,21 @@ def test_element_match_answers_alike_for_alike_elements(rules: RuleSet) -> None:
     again = rules.element_match(element("div", "related posts"))
     assert first is not None and first == again
     assert rules.element_match(element("aside")) != rules.element_match(element("aside", in_main=True))
+
+
+def test_an_element_with_no_words_role_or_selection_is_named_only_by_its_tag(rules: RuleSet) -> None:
+    # The shortcut for bare elements must not hide rules that name a tag alone.
+    assert rules.element_match(element("div")) is None
+    assert rules.element_match(element("p")) is None
+    bare_nav = rules.element_match(element("nav"))
+    assert bare_nav is not None and bare_nav[0].id.startswith("nav.")
+    tag_only = [
+        r
+        for r in rules.rules
+        if r.element and r.element.tags and not (r.element.class_id or r.element.roles or r.element.selector)
+    ]
+    assert tag_only, "the shipped rules name some elements by tag alone"
+    for rule in tag_only:
+        assert rule.element is not None
+        for tag in rule.element.tags:
+            assert rules.element_match(element(tag)) is not None, (rule.id, tag)
