@@ -1,10 +1,13 @@
 """Literal prefilters for the text rules' regular expressions.
 
 Most blocks match no rule, and a pattern that is not anchored at the start
-of the block is tried at every position of it. Every match of such a pattern
-contains one of a few literal strings (``cookie``, ``all rights reserved``),
-which can be read off the parsed pattern; a block that contains none of
-them is ruled out by ``in``, several times faster than the search.
+of the block is tried at every position of it. Every match of such a
+pattern contains one of a few literal strings (``cookie``, ``all rights
+reserved``), which can be read off the parsed pattern. One Aho-Corasick
+pass over a block finds which rules' literals it contains
+(:class:`LiteralIndex`); the others are not searched. A pattern anchored at
+the start is tried at one position only, and only on blocks that start with
+one of its :func:`first_chars`.
 
 The parse uses the standard library's own regex parser (``re._parser``).
 It is private, so anything unexpected from it means no prefilter, never a
@@ -15,42 +18,45 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+import ahocorasick
 
 try:
     _parser: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover - a Python whose regex parser moved
     _parser = None
 
-Search = Callable[[str], object]
+K = TypeVar("K", bound=Hashable)
 
 
-def prefiltered(pattern: re.Pattern[str]) -> Search:
-    """``pattern.search``, skipping the search when the text lacks every literal a match needs.
-
-    Patterns anchored at the start gain nothing (the engine tries one
-    position), nor do patterns whose matches need no literal; they keep the
-    bare search.
+class LiteralIndex(Generic[K]):
+    """Which of several sets of literals occur in a text, found in one pass.
 
     Example::
 
-        search = prefiltered(re.compile(r"\\b(?:we|our site) uses? cookies\\b"))
-        search("we use cookies here")   # a match
-        search("a long paragraph")      # None, without running the regex
+        index = LiteralIndex({"cookie": ["cookies"], "copyright": ["©", "all rights reserved"]})
+        index.found("we use cookies. © 2024")   # {"cookie", "copyright"}
+        index.found("a long paragraph")         # set()
     """
-    literals = required_literals(pattern)
-    if not literals:
-        return pattern.search
-    search = pattern.search
 
-    def search_if_possible(text: str) -> object:
-        for literal in literals:
-            if literal in text:
-                return search(text)
-        return None
+    def __init__(self, literal_sets: Mapping[K, Iterable[str]]) -> None:
+        automaton = ahocorasick.Automaton()
+        for key, literals in literal_sets.items():
+            for literal in literals:
+                automaton.add_word(literal, (*automaton.get(literal, ()), key))
+        if len(automaton):
+            automaton.make_automaton()
+        self._automaton = automaton if len(automaton) else None
 
-    return search_if_possible
+    def found(self, text: str) -> set[K]:
+        """The keys whose set has a literal in ``text``."""
+        found: set[K] = set()
+        if self._automaton is not None:
+            for _end, keys in self._automaton.iter(text):
+                found.update(keys)
+        return found
 
 
 def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:

@@ -38,7 +38,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pipeline.element_rules import ElementMatch, build_element_match, example_elements, is_element_rule
 from pipeline.errors import RuleError
-from pipeline.literals import first_chars, prefiltered
+from pipeline.literals import LiteralIndex, first_chars, required_literals
 from pipeline.model import Category, Element
 
 K = TypeVar("K")
@@ -156,6 +156,8 @@ class RuleSet:
     _text_candidates: dict[tuple[int, str, str], tuple[TextSearch, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _lowered_literals: LiteralIndex[str] = field(init=False, compare=False, repr=False)
+    _written_literals: LiteralIndex[str] = field(init=False, compare=False, repr=False)
     _element_rules: tuple[tuple[Rule, ElementMatch], ...] = field(init=False, compare=False, repr=False)
     _any_class_id: re.Pattern[str] = field(init=False, compare=False, repr=False)
     _site_domains: tuple[str, ...] = field(init=False, compare=False, repr=False)
@@ -165,6 +167,11 @@ class RuleSet:
         # For every word count, the text rules whose max_words admits it (the
         # last entry serves all longer blocks), each with its fastest search.
         searches = [_text_search(r, r.pattern) for r in self.text_rules if r.pattern is not None]
+        # The literals of the rules that need one, by the text they search: lowercased or as written.
+        lowered = LiteralIndex({e.rule.id: e.literals for e in searches if e.literals and e.on_lowered})
+        written = LiteralIndex({e.rule.id: e.literals for e in searches if e.literals and not e.on_lowered})
+        object.__setattr__(self, "_lowered_literals", lowered)
+        object.__setattr__(self, "_written_literals", written)
         limits = [r.max_words for r in self.text_rules if r.max_words is not None]
         by_words = [
             [entry for entry in searches if (entry.rule.max_words or words) >= words]
@@ -233,7 +240,10 @@ class RuleSet:
             return self._memo[key]
         found = None
         lowered = text.lower()
-        for search, on_lowered, _, rule in self._text_rules_for(words, lowered[:1], text[:1]):
+        has_literals = self._lowered_literals.found(lowered) | self._written_literals.found(text)
+        for search, on_lowered, _, literals, rule in self._text_rules_for(words, lowered[:1], text[:1]):
+            if literals and rule.id not in has_literals:
+                continue
             if search(lowered if on_lowered else text) is not None and rule.applies_to(host):
                 found = rule
                 break
@@ -280,11 +290,13 @@ def _remember(memo: dict[K, V], key: K, value: V) -> V:
 
 class TextSearch(NamedTuple):
     """How a text rule is searched: its fastest search function, on lowercased text or
-    not, and the characters a block must start with for it to fire (None: any)."""
+    not, the characters a block must start with for it to fire (None: any), and the
+    literals one of which it must contain (empty: none needed)."""
 
     search: Callable[[str], object]
     on_lowered: bool
     first_chars: frozenset[str] | None
+    literals: tuple[str, ...]
     rule: Rule
 
 
@@ -299,7 +311,8 @@ def _text_search(rule: Rule, pattern: re.Pattern[str]) -> TextSearch:
     """
     on_lowered = bool(pattern.flags & re.IGNORECASE) and not UPPERCASE.search(pattern.pattern)
     searched = re.compile(pattern.pattern) if on_lowered else pattern
-    return TextSearch(prefiltered(searched), on_lowered, first_chars(searched), rule)
+    literals = required_literals(searched) or ()
+    return TextSearch(searched.search, on_lowered, first_chars(searched), literals, rule)
 
 
 def default_rules_dir() -> Path:
