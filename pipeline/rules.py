@@ -89,8 +89,6 @@ MATCH_ORDER: tuple[Category, ...] = (
     Category.EMPTY,
 )
 BULLET = re.compile(r"^\s*(?:[•◦▪▫‣∙·●○■□◆►▸»*+\-–—]|\d{1,3}[.)])\s+")
-#: A pattern that matches nothing.
-NEVER = "(?!)"
 UPPERCASE = re.compile("[A-Z]")
 WORD = re.compile(r"\w+")
 
@@ -149,7 +147,7 @@ class RuleSet:
     _element_memo: dict[tuple[object, ...], tuple[Rule, str] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _candidate_memo: dict[tuple[str, bool, str | None], tuple[tuple[Rule, ElementMatch], ...]] = field(
+    _candidate_memo: dict[tuple[str, str | None], tuple[tuple[Rule, ElementMatch], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
     _text_rules_by_words: list[list[TextSearch]] = field(init=False, compare=False, repr=False)
@@ -159,7 +157,8 @@ class RuleSet:
     _lowered_literals: LiteralIndex[str] = field(init=False, compare=False, repr=False)
     _written_literals: LiteralIndex[str] = field(init=False, compare=False, repr=False)
     _element_rules: tuple[tuple[Rule, ElementMatch], ...] = field(init=False, compare=False, repr=False)
-    _any_class_id: re.Pattern[str] = field(init=False, compare=False, repr=False)
+    _class_literals: LiteralIndex[str] = field(init=False, compare=False, repr=False)
+    _class_rules_without_literals: frozenset[str] = field(init=False, compare=False, repr=False)
     _site_domains: tuple[str, ...] = field(init=False, compare=False, repr=False)
     _named_tags: frozenset[str] = field(init=False, compare=False, repr=False)
 
@@ -179,10 +178,16 @@ class RuleSet:
         ]
         object.__setattr__(self, "_text_rules_by_words", by_words)
         element_rules = tuple((r, r.element) for r in self.rules if r.element is not None)
-        class_ids = [m.class_id.pattern for _, m in element_rules if m.class_id is not None]
         object.__setattr__(self, "_element_rules", element_rules)
-        any_class_id = re.compile("|".join(f"(?:{c})" for c in class_ids) or NEVER)
-        object.__setattr__(self, "_any_class_id", any_class_id)
+        class_literals = {
+            r.id: required_literals(m.class_id) for r, m in element_rules if m.class_id is not None
+        }
+        object.__setattr__(
+            self, "_class_literals", LiteralIndex({k: v for k, v in class_literals.items() if v})
+        )
+        object.__setattr__(
+            self, "_class_rules_without_literals", frozenset(k for k, v in class_literals.items() if not v)
+        )
         named_tags = frozenset(tag for _, m in element_rules for tag in m.tags)
         object.__setattr__(self, "_named_tags", named_tags)
         object.__setattr__(self, "_site_domains", tuple(sorted({r.domain for r in self.rules if r.domain})))
@@ -205,29 +210,30 @@ class RuleSet:
         if key in self._element_memo:
             return self._element_memo[key]
         found = None
-        # Most elements' class names match no rule: one combined search rules them all out.
-        named = bool(element.tokens) and self._any_class_id.search(element.tokens) is not None
-        for rule, match in self._element_candidates(element.tag, named, host):
+        # Most elements' class names match no rule: one pass finds the rules whose literals they hold.
+        possible = (
+            self._class_literals.found(element.tokens) | self._class_rules_without_literals
+            if element.tokens
+            else set()
+        )
+        for rule, match in self._element_candidates(element.tag, host):
+            if match.class_id is not None and rule.id not in possible:
+                continue
             detail = match.detail(element, rule.id)
             if detail is not None:
                 found = (rule, detail)
                 break
         return _remember(self._element_memo, key, found)
 
-    def _element_candidates(
-        self, tag: str, named: bool, host: str | None
-    ) -> tuple[tuple[Rule, ElementMatch], ...]:
-        """The element rules (in load order) that can name a ``tag`` element of a page of ``host``,
-        leaving out class/id rules when no class/id rule matches its words (``named`` false)."""
-        key = (tag, named, host)
+    def _element_candidates(self, tag: str, host: str | None) -> tuple[tuple[Rule, ElementMatch], ...]:
+        """The element rules (in load order) that can name a ``tag`` element of a page of ``host``."""
+        key = (tag, host)
         candidates = self._candidate_memo.get(key)
         if candidates is None:
             candidates = tuple(
                 (rule, match)
                 for rule, match in self._element_rules
-                if (named or match.class_id is None)
-                and (not match.tags or tag in match.tags)
-                and rule.applies_to(host)
+                if (not match.tags or tag in match.tags) and rule.applies_to(host)
             )
             _remember(self._candidate_memo, key, candidates)
         return candidates

@@ -11,6 +11,7 @@ from pipeline.element_rules import ElementMatch, build_element_match, example_el
 from pipeline.errors import RuleError
 from pipeline.model import Element
 from pipeline.rules import RuleSet, load_rules
+from pipeline.segment.html import segment_html
 
 RID = "sidebar.test"
 
@@ -284,3 +285,30 @@ def test_an_element_with_no_words_role_or_selection_is_named_only_by_its_tag(rul
         assert rule.element is not None
         for tag in rule.element.tags:
             assert rules.element_match(element(tag)) is not None, (rule.id, tag)
+
+
+def fixture_elements() -> list[Element]:
+    """Every element of the HTML fixture pages, with its words, role and place."""
+    pages = sorted((Path(__file__).parent / "fixtures" / "html").glob("*.html"))
+    elements: dict[int, Element] = {}
+    for page in pages:
+        blocks, _ = segment_html(page.read_text(encoding="utf-8"))
+        for block in blocks:
+            for e in block.element.ancestors() if block.element else []:
+                elements[id(e)] = e
+    return list(elements.values())
+
+
+def test_element_match_finds_what_trying_every_rule_in_order_finds(rules: RuleSet) -> None:
+    """The memo, the tag index and the class/id literal prefilter change nothing."""
+    elements = fixture_elements()
+    assert len(elements) > 100
+    named = 0
+    for e in elements:
+        expected = next(
+            ((r, d) for r in rules.rules if r.element and (d := r.element.detail(e, r.id)) is not None),
+            None,
+        )
+        assert rules.element_match(e) == expected, e.describe()
+        named += expected is not None
+    assert named > 20
