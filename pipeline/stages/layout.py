@@ -61,18 +61,31 @@ _last_core: list[tuple[list[Block], list[Element]]] = []
 
 
 def _find_prose_core(blocks: list[Block]) -> list[Element]:
-    prose: dict[int, int] = {}
-    elements: dict[int, Element] = {}
-    total = 0
+    prose: dict[int, int] = {}  # characters of prose under each element, by id
+    by_depth: dict[int, list[Element]] = {}
     for block in blocks:
-        if block.element is None or not is_prose(block):
+        element = block.element
+        if element is None or not is_prose(block):
             continue
-        chars = block.features.chars if block.features else 0
-        total += chars
-        for element in block.element.ancestors():
-            prose[id(element)] = prose.get(id(element), 0) + chars
-            elements[id(element)] = element
-    holding = [elements[key] for key, chars in prose.items() if chars > CORE_PROSE_SHARE * total]
-    if not holding:
+        if id(element) not in prose:
+            prose[id(element)] = 0
+            by_depth.setdefault(element.depth, []).append(element)
+        prose[id(element)] += block.features.chars if block.features else 0
+    if not by_depth:
         return []
-    return max(holding, key=lambda e: e.depth).ancestors()
+    total = sum(prose.values())
+    # Add each element's prose to its parent's, deepest first: every element is visited once.
+    for depth in range(max(by_depth), 0, -1):
+        for element in by_depth.get(depth, []):
+            parent = element.parent
+            if parent is None:
+                continue
+            if id(parent) not in prose:
+                prose[id(parent)] = 0
+                by_depth.setdefault(depth - 1, []).append(parent)
+            prose[id(parent)] += prose[id(element)]
+    for depth in range(max(by_depth), -1, -1):
+        for element in by_depth.get(depth, []):
+            if prose[id(element)] > CORE_PROSE_SHARE * total:
+                return element.ancestors()
+    return []
