@@ -76,9 +76,12 @@ def class_id_tokens(raw: str) -> str:
 
 
 def make_element(node: etree._Element, parent: Element | None, selected: tuple[str, ...] = ()) -> Element:
-    """The :class:`Element` of lxml ``node`` placed under ``parent``."""
+    """The :class:`Element` of lxml ``node`` placed under ``parent``.
+
+    A ``<main>``, a ``role=main`` element or an ``itemprop=articleBody`` is a landmark.
+    """
     tag = node.tag
-    classes, ident, role = node.get("class"), node.get("id"), node.get("role")
+    classes, ident, role, itemprop = node.get("class"), node.get("id"), node.get("role"), node.get("itemprop")
     role = role.strip().lower() if role else ""
     return Element(
         tag,
@@ -87,20 +90,25 @@ def make_element(node: etree._Element, parent: Element | None, selected: tuple[s
         parent,
         parent.depth + 1 if parent is not None else 0,
         (parent is not None and parent.in_main) or tag in MAIN_TAGS or role == MAIN_ROLE,
+        tag == "main" or role == MAIN_ROLE or (itemprop is not None and ARTICLE_BODY in itemprop.lower()),
         selected=selected,
-    )
-
-
-def _marks_main(node: etree._Element, element: Element) -> bool:
-    return (
-        element.tag == "main"
-        or element.role == MAIN_ROLE
-        or ARTICLE_BODY in (node.get("itemprop") or "").lower()
     )
 
 
 class _Walk:
     """Gathers text into the innermost open element while the tree is walked."""
+
+    __slots__ = (
+        "blocks",
+        "child_counts",
+        "container_paths",
+        "in_link",
+        "link_parts",
+        "open",
+        "parts",
+        "paths",
+        "selected",
+    )
 
     def __init__(self, selected: Mapping[etree._Element, tuple[str, ...]]) -> None:
         self.selected = selected
@@ -153,8 +161,8 @@ class _Walk:
             self.flush()
         parent = self.open[-1] if self.open else None
         element = make_element(node, parent, self.selected.get(node, ()) if self.selected else ())
-        if _marks_main(node, element):
-            element.landmark = element.holds_main = True
+        if element.landmark:
+            element.holds_main = True
             for outer in self.open:
                 outer.holds_main = True
         self.container_paths.append(path)
