@@ -22,7 +22,7 @@ from pipeline import __version__
 from pipeline.executors import run_local
 from pipeline.read import InputFile, find_inputs, read_records
 from pipeline.rules import RuleSet, load_rules
-from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline
+from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline, start_up_objects_frozen
 from pipeline.stats import RunStats
 from pipeline.write import (
     BLOCKS,
@@ -170,7 +170,8 @@ def _clean_shard_job(job: tuple[Shard, RunConfig, dict[str, str]]) -> None:
 def clean_shard(shard: Shard, config: RunConfig, provenance: dict[str, str]) -> None:
     """Clean one shard and write its stats, blocks and documents files (documents last)."""
     pipe = config.pipeline(load_rules(config.rules_dir))
-    docs = [pipe.clean(record) for item in shard.files for record in read_records(item)]
+    with start_up_objects_frozen():
+        docs = [pipe.clean(record) for item in shard.files for record in read_records(item)]
     stats = pipe.take_stats()
     write_json_atomic({"key": shard.key, "stats": stats.to_dict()}, _stats_path(config.out, shard))
     write_shard(docs, config.out, shard.name, {**provenance, "shard_key": shard.key})

@@ -11,9 +11,11 @@ row instead of a crashed or hung run.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from pipeline.deadline import Deadline, time_limit
@@ -170,3 +172,24 @@ class Pipeline:
         if not stage.guarded or chars_before < GUARD_MIN_CHARS:
             return False
         return chars_before - removed_chars < GUARD_MIN_KEPT_SHARE * chars_before
+
+
+@contextmanager
+def start_up_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist now (imported modules, rules, their memos) out of the
+    garbage collector's full scans while many documents are cleaned.
+
+    Those scans otherwise walk every object of pandas, numpy and lxml again
+    and again, about 5% of the cleaning time; the objects outlive the batch
+    anyway. They are handed back to the collector at the end.
+
+    Example::
+
+        with start_up_objects_frozen():
+            docs = [pipe.clean(record) for record in records]
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
@@ -15,7 +16,7 @@ from conftest import ARTICLE, PROSE, MakeRecord
 from pipeline import runner
 from pipeline.model import Category, Doc, Record, Status
 from pipeline.rules import RuleSet
-from pipeline.runner import Pipeline
+from pipeline.runner import Pipeline, start_up_objects_frozen
 from pipeline.stages import default_stages
 from pipeline.stages.base import Stage
 
@@ -405,3 +406,13 @@ def test_nesting_past_the_parser_depth_is_an_error_row(
     assert doc.status is Status.ERROR
     assert doc.error is not None
     assert doc.error.startswith("HTML nested deeper than")
+
+
+def test_start_up_objects_are_frozen_for_the_collector_only_inside_the_block() -> None:
+    assert gc.get_freeze_count() == 0
+    with start_up_objects_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), start_up_objects_frozen():
+        raise RuntimeError("a failing batch")
+    assert gc.get_freeze_count() == 0
