@@ -163,34 +163,34 @@ class RuleSet:
     _named_tags: frozenset[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        # For every word count, the text rules whose max_words admits it (the
-        # last entry serves all longer blocks), each with its fastest search.
+        self._index_text_rules()
+        self._index_element_rules()
+        object.__setattr__(self, "_site_domains", tuple(sorted({r.domain for r in self.rules if r.domain})))
+
+    def _index_text_rules(self) -> None:
         searches = [_text_search(r, r.pattern) for r in self.text_rules if r.pattern is not None]
-        # The literals of the rules that need one, by the text they search: lowercased or as written.
-        lowered = LiteralIndex({e.rule.id: e.literals for e in searches if e.literals and e.on_lowered})
-        written = LiteralIndex({e.rule.id: e.literals for e in searches if e.literals and not e.on_lowered})
-        object.__setattr__(self, "_lowered_literals", lowered)
-        object.__setattr__(self, "_written_literals", written)
+        # For every word count, the text rules whose max_words admits it (the
+        # last entry serves all longer blocks).
         limits = [r.max_words for r in self.text_rules if r.max_words is not None]
         by_words = [
             [entry for entry in searches if (entry.rule.max_words or words) >= words]
             for words in range(max(limits, default=0) + 2)
         ]
         object.__setattr__(self, "_text_rules_by_words", by_words)
+        # The literals of the rules that need one, by the text they search: lowercased or as written.
+        lowered = LiteralIndex({e.rule.id: e.literals for e in searches if e.literals and e.on_lowered})
+        written = LiteralIndex({e.rule.id: e.literals for e in searches if e.literals and not e.on_lowered})
+        object.__setattr__(self, "_lowered_literals", lowered)
+        object.__setattr__(self, "_written_literals", written)
+
+    def _index_element_rules(self) -> None:
         element_rules = tuple((r, r.element) for r in self.rules if r.element is not None)
         object.__setattr__(self, "_element_rules", element_rules)
-        class_literals = {
-            r.id: required_literals(m.class_id) for r, m in element_rules if m.class_id is not None
-        }
-        object.__setattr__(
-            self, "_class_literals", LiteralIndex({k: v for k, v in class_literals.items() if v})
-        )
-        object.__setattr__(
-            self, "_class_rules_without_literals", frozenset(k for k, v in class_literals.items() if not v)
-        )
-        named_tags = frozenset(tag for _, m in element_rules for tag in m.tags)
-        object.__setattr__(self, "_named_tags", named_tags)
-        object.__setattr__(self, "_site_domains", tuple(sorted({r.domain for r in self.rules if r.domain})))
+        object.__setattr__(self, "_named_tags", frozenset(tag for _, m in element_rules for tag in m.tags))
+        literals = {r.id: required_literals(m.class_id) for r, m in element_rules if m.class_id is not None}
+        object.__setattr__(self, "_class_literals", LiteralIndex({k: v for k, v in literals.items() if v}))
+        without = frozenset(k for k, v in literals.items() if not v)
+        object.__setattr__(self, "_class_rules_without_literals", without)
 
     @property
     def text_rules(self) -> tuple[Rule, ...]:

@@ -177,9 +177,9 @@ class _Walk:
             element.parent.chars += element.chars
             element.parent.link_chars += element.link_chars
 
-    def add(self, text: str | None) -> None:
+    def add(self, text: str) -> None:
         # Whitespace before a block's first text is layout, not content.
-        if text and (self.parts or not text.isspace()):
+        if self.parts or not text.isspace():
             self.parts.append(text)
             if self.in_link:
                 self.link_parts.append(text)
