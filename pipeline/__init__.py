@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pipeline.api import (
+    Explanation,
     Result,
     clean_file,
     clean_html,
     clean_text,
+    explain,
     read_blocks,
     read_documents,
 )
@@ -20,6 +22,7 @@ __all__ = [
     "Block",
     "Category",
     "Doc",
+    "Explanation",
     "Pipeline",
     "Record",
     "Result",
@@ -30,6 +33,7 @@ __all__ = [
     "clean_file",
     "clean_html",
     "clean_text",
+    "explain",
     "load_rules",
     "read_blocks",
     "read_documents",

@@ -14,13 +14,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from pipeline.model import Doc, Record, SourceKind
 from pipeline.read import InputFile, read_records
 from pipeline.runner import Pipeline
-from pipeline.write import BLOCK_SCHEMA, BLOCKS, DOCUMENTS, block_rows
+from pipeline.view import page_html
+from pipeline.write import BLOCK_SCHEMA, BLOCKS, DOCUMENTS, block_rows, document_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,25 @@ class Result:
         """One row per block: text, kept, category, rule_id, stage, detail, position."""
         return pd.DataFrame(list(block_rows(self.doc)), columns=BLOCK_SCHEMA.names)
 
+    def _repr_html_(self) -> str:
+        """In Jupyter, the page with every removal struck through and explained."""
+        return page_html(document_row(self.doc), block_rows(self.doc))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One document of a finished run and its stored blocks; in Jupyter, the page's diff."""
+
+    document: dict[str, Any]
+    blocks: pd.DataFrame
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The blocks as plain rows, in page order."""
+        return [{str(k): v for k, v in row.items()} for row in self.blocks.to_dict("records")]
+
+    def _repr_html_(self) -> str:
+        return page_html(self.document, self.rows())
+
 
 def default_pipeline() -> Pipeline:
     """The standard pipeline over the shipped rules as they are now on disk.
@@ -114,3 +135,24 @@ def read_documents(out: str | Path) -> pd.DataFrame:
 def read_blocks(out: str | Path) -> pd.DataFrame:
     """The blocks of a finished run: one row per block, removals explained."""
     return pd.read_parquet(Path(out) / BLOCKS)
+
+
+def explain(out: str | Path, doc_id: str) -> Explanation:
+    """A document of the finished run in ``out`` with its blocks, without re-running anything.
+
+    Example::
+
+        docs = pipeline.read_documents("data/clean")
+        pipeline.explain("data/clean", docs.doc_id[0])   # renders the page's diff in Jupyter
+    """
+    documents = pd.read_parquet(Path(out) / DOCUMENTS, filters=[("doc_id", "==", doc_id)])
+    if documents.empty:
+        raise KeyError(f"no document {doc_id!r} in the run at {out}")
+    blocks = pd.read_parquet(Path(out) / BLOCKS, filters=[("doc_id", "==", doc_id)])
+    document = {str(key): _plain(value) for key, value in documents.iloc[0].items()}
+    return Explanation(document, blocks.sort_values("block", ignore_index=True))
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as a plain Python value (missing values as None)."""
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value

@@ -12,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pipeline import __version__
-from pipeline.api import clean_file
+from pipeline.api import clean_file, explain
 from pipeline.batch import RunConfig, RunResult, run
 from pipeline.errors import PipelineError
-from pipeline.inspect import print_diff
+from pipeline.inspect import print_diff, render_rows, show
 from pipeline.rules import default_rules_dir, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline
 from pipeline.write import MANIFEST
@@ -155,6 +155,25 @@ def inspect_command(file: Path, rules_dir: Path | None, removed_only: bool) -> N
     except PipelineError as exc:
         raise click.ClickException(str(exc)) from exc
     print_diff(clean_file(file, pipe).doc, Console(), removed_only=removed_only)
+
+
+@main.command("explain")
+@click.argument("out", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("doc_id")
+@click.option("--removed-only", is_flag=True, help="Show only the removed blocks.")
+def explain_command(out: Path, doc_id: str, removed_only: bool) -> None:
+    """Show document DOC_ID of the finished run in OUT as a coloured diff, from the blocks
+    the run stored (nothing is cleaned again). Long pages go through the pager.
+
+    \b
+    Example (doc_id as in the documents table):
+      corpus-clean explain data/clean 5a831a5e479b6a436131
+    """
+    try:
+        explained = explain(out, doc_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    show(render_rows(explained.document, explained.rows(), removed_only=removed_only), Console())
 
 
 @main.group("rules")

@@ -6,10 +6,14 @@ category's colour, followed by the category, rule id and detail.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from rich.console import Console
 from rich.text import Text
 
 from pipeline.model import Category, Doc
+from pipeline.write import block_rows, document_row
 
 CATEGORY_COLOURS: dict[Category, str] = {
     Category.NAV: "blue",
@@ -31,27 +35,45 @@ CATEGORY_COLOURS: dict[Category, str] = {
     Category.LOW_QUALITY: "bright_red",
     Category.EMPTY: "bright_black",
 }
+COLOURS_BY_NAME = {category.value: colour for category, colour in CATEGORY_COLOURS.items()}
 
 
 def render_diff(doc: Doc, *, removed_only: bool = False) -> Text:
     """The page as rich Text: removals struck through and labelled with their reason."""
+    return render_rows(document_row(doc), block_rows(doc), removed_only=removed_only)
+
+
+def render_rows(
+    document: Mapping[str, Any], blocks: Iterable[Mapping[str, Any]], *, removed_only: bool = False
+) -> Text:
+    """:func:`render_diff` from a documents row and its block rows, as a run stores them."""
     out = Text()
-    header = f"{doc.source_path}  status={doc.status.value}  language={doc.language}"
-    out.append(header + f"  kept {doc.chars_out:,} of {doc.chars_in:,} chars\n", style="bold")
-    if doc.error:
-        out.append(f"error: {doc.error}\n", style="bold red")
-    for block in doc.blocks:
-        if block.kept:
+    header = f"{document['source_path']}  status={document['status']}  language={document['language']}"
+    out.append(header + f"  kept {document['chars_out']:,} of {document['chars_in']:,} chars\n", style="bold")
+    if document["error"]:
+        out.append(f"error: {document['error']}\n", style="bold red")
+    for block in blocks:
+        if block["kept"]:
             if not removed_only:
-                out.append(f"  {block.text}\n")
+                out.append(f"  {block['text']}\n")
             continue
-        colour = CATEGORY_COLOURS.get(block.category, "white") if block.category else "white"
+        colour = COLOURS_BY_NAME.get(block["category"], "white")
         out.append("- ", style=colour)
-        out.append(block.text, style=f"strike dim {colour}")
-        out.append(f"\n    [{block.category} {block.rule_id}] {block.detail}\n", style=colour)
+        out.append(block["text"], style=f"strike dim {colour}")
+        out.append(f"\n    [{block['category']} {block['rule_id']}] {block['detail']}\n", style=colour)
     return out
 
 
 def print_diff(doc: Doc, console: Console | None = None, *, removed_only: bool = False) -> None:
     """Print :func:`render_diff` of ``doc``."""
-    (console or Console()).print(render_diff(doc, removed_only=removed_only), soft_wrap=True)
+    show(render_diff(doc, removed_only=removed_only), console)
+
+
+def show(text: Text, console: Console | None = None) -> None:
+    """Print ``text``, through the pager when it is longer than the terminal it goes to."""
+    console = console or Console()
+    if console.is_terminal and text.plain.count("\n") > console.height:
+        with console.pager(styles=True):
+            console.print(text, soft_wrap=True)
+    else:
+        console.print(text, soft_wrap=True)

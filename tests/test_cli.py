@@ -15,7 +15,7 @@ import pipeline
 from pipeline.cli import main
 from pipeline.rules import default_rules_dir
 
-COMMANDS = [["run"], ["inspect"], ["rules", "check"], ["stats"]]
+COMMANDS = [["run"], ["inspect"], ["explain"], ["rules", "check"], ["stats"]]
 
 
 def invoke(*args: str | Path) -> Result:
@@ -36,7 +36,7 @@ def test_help_has_a_description_and_an_example(command: list[str]) -> None:
 def test_top_level_help_lists_the_commands() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    for name in ("run", "inspect", "rules", "stats"):
+    for name in ("run", "inspect", "explain", "rules", "stats"):
         assert name in result.output
 
 
@@ -186,3 +186,23 @@ def test_stats_fails_clearly_without_a_manifest(tmp_path: Path) -> None:
     result = invoke("stats", tmp_path)
     assert result.exit_code != 0
     assert "manifest" in result.output
+
+
+def test_explain_shows_a_stored_document_with_its_removals(mixed_run: FinishedRun) -> None:
+    documents = mixed_run.documents()
+    row = documents[documents["source_path"].str.endswith("000_4836993da0e4a9b5.txt")].iloc[0]
+    result = invoke("explain", mixed_run.out, row["doc_id"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{row['source_path']}  status=ok")
+    removed = mixed_run.blocks().query("doc_id == @row.doc_id and not kept")
+    for block in removed.itertuples():
+        assert f"[{block.category} {block.rule_id}] {block.detail}" in result.output
+    only = invoke("explain", mixed_run.out, row["doc_id"], "--removed-only")
+    kept = mixed_run.blocks().query("doc_id == @row.doc_id and kept")
+    assert kept["text"].iloc[0] not in only.output
+
+
+def test_explain_of_an_unknown_document_fails_clearly(mixed_run: FinishedRun) -> None:
+    result = CliRunner().invoke(main, ["explain", str(mixed_run.out), "no-such-doc"])
+    assert result.exit_code == 1
+    assert "no document 'no-such-doc'" in result.output

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 from rich.color import Color
 from rich.console import Console
+from rich.text import Text
 
-from pipeline.inspect import CATEGORY_COLOURS, print_diff, render_diff
+from pipeline.inspect import CATEGORY_COLOURS, print_diff, render_diff, show
 from pipeline.model import Block, Category, Doc
 
 
@@ -58,3 +63,21 @@ def test_print_diff_writes_to_the_console() -> None:
     console = Console(record=True, width=200)
     print_diff(sample_doc(), console)
     assert "nav.skip-link" in console.export_text()
+
+
+@pytest.mark.parametrize(("lines", "paged"), [(3, False), (40, True)])
+def test_a_page_longer_than_the_terminal_goes_through_the_pager(
+    monkeypatch: pytest.MonkeyPatch, lines: int, paged: bool
+) -> None:
+    console = Console(force_terminal=True, height=10, record=True, width=80)
+    used: list[bool] = []
+
+    @contextmanager
+    def pager(**_: object) -> Iterator[None]:
+        used.append(True)
+        yield
+
+    monkeypatch.setattr(console, "pager", pager)
+    show(Text("\n".join(f"line {i}" for i in range(lines))), console)
+    assert bool(used) is paged
+    assert f"line {lines - 1}" in console.export_text()
