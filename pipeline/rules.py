@@ -246,10 +246,13 @@ class RuleSet:
             return self._memo[key]
         found = None
         lowered = text.lower()
-        has_literals = self._lowered_literals.found(lowered) | self._written_literals.found(text)
+        has_literals: set[str] | None = None  # found once, when a rule first needs it
         for search, on_lowered, _, literals, rule in self._text_rules_for(words, lowered[:1], text[:1]):
-            if literals and rule.id not in has_literals:
-                continue
+            if literals:
+                if has_literals is None:
+                    has_literals = self._lowered_literals.found(lowered) | self._written_literals.found(text)
+                if rule.id not in has_literals:
+                    continue
             if search(lowered if on_lowered else text) is not None and rule.applies_to(host):
                 found = rule
                 break

@@ -20,26 +20,27 @@ from typing import Any
 from pipeline.model import Category
 
 #: One colour per category (a colour-blind-safe palette where it matters most).
-CATEGORY_HEX: dict[str, str] = {
-    Category.NAV.value: "#1f77b4",
-    Category.FOOTER.value: "#4a6fa5",
-    Category.SIDEBAR.value: "#2ca02c",
-    Category.COOKIE.value: "#9467bd",
-    Category.NEWSLETTER.value: "#17becf",
-    Category.SOCIAL.value: "#e377c2",
-    Category.SEARCH.value: "#6baed6",
-    Category.COMMENTS.value: "#bcbd22",
-    Category.AUTHOR_BIO.value: "#ff7f0e",
-    Category.BYLINE.value: "#d6a100",
-    Category.RELATED.value: "#0f8b8d",
-    Category.TAGS.value: "#3182bd",
-    Category.AD.value: "#d62728",
-    Category.UI.value: "#7f7f7f",
-    Category.TEMPLATE.value: "#8c564b",
-    Category.LOW_QUALITY.value: "#c0392b",
-    Category.DUPLICATE.value: "#636363",
-    Category.EMPTY.value: "#a0a0a0",
+CATEGORY_HEX: dict[Category, str] = {
+    Category.NAV: "#1f77b4",
+    Category.FOOTER: "#4a6fa5",
+    Category.SIDEBAR: "#2ca02c",
+    Category.COOKIE: "#9467bd",
+    Category.NEWSLETTER: "#17becf",
+    Category.SOCIAL: "#e377c2",
+    Category.SEARCH: "#6baed6",
+    Category.COMMENTS: "#bcbd22",
+    Category.AUTHOR_BIO: "#ff7f0e",
+    Category.BYLINE: "#d6a100",
+    Category.RELATED: "#0f8b8d",
+    Category.TAGS: "#3182bd",
+    Category.AD: "#d62728",
+    Category.UI: "#7f7f7f",
+    Category.TEMPLATE: "#8c564b",
+    Category.LOW_QUALITY: "#c0392b",
+    Category.DUPLICATE: "#636363",
+    Category.EMPTY: "#a0a0a0",
 }
+HEX_BY_NAME = {category.value: colour for category, colour in CATEGORY_HEX.items()}
 UNKNOWN_HEX = "#555555"
 #: A run of more kept blocks than this shows its first ones and folds the rest.
 KEPT_RUN_SHOWN = 4
@@ -103,7 +104,7 @@ def _legend(rows: list[Mapping[str, Any]]) -> str:
             count[0] += 1
             count[1] += len(row["text"])
     for category, (n, chars) in sorted(counts.items(), key=lambda item: -item[1][1]):
-        colour = CATEGORY_HEX.get(category, UNKNOWN_HEX)
+        colour = HEX_BY_NAME.get(category, UNKNOWN_HEX)
         items.append(f"<li>{_swatch(colour)}{escape(category)}: {n} blocks, {chars:,} chars</li>")
     return f'<ul class="cc-legend">{"".join(items)}</ul>'
 
@@ -144,7 +145,7 @@ def _kept(row: Mapping[str, Any]) -> str:
 
 def _removed(row: Mapping[str, Any]) -> str:
     category = row["category"] or "unknown"
-    colour = CATEGORY_HEX.get(category, UNKNOWN_HEX)
+    colour = HEX_BY_NAME.get(category, UNKNOWN_HEX)
     why = f"{category} · {row['rule_id'] or '?'} · {row['detail'] or ''}"
     return (
         f'<p class="cc-block cc-removed" style="border-left-color:{colour}" title="{escape(why)}">'

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from pipeline.inspect import CATEGORY_COLOURS, print_diff, render_diff, show
 from pipeline.model import Block, Category, Doc
+from pipeline.view import CATEGORY_HEX
 
 
 def sample_doc() -> Doc:
@@ -46,6 +47,7 @@ def test_error_documents_show_their_error() -> None:
 
 def test_every_category_has_a_colour() -> None:
     assert set(CATEGORY_COLOURS) == set(Category)
+    assert set(CATEGORY_HEX) == set(Category)
     for colour in CATEGORY_COLOURS.values():
         Color.parse(colour)  # a colour rich knows
 
