@@ -6,20 +6,26 @@ Example::
     r = pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt")
     r.text, r.language, r.removed
     r.blocks[~r.blocks.kept][["text", "category", "rule_id", "detail"]]
+    pipeline.run("data/raw", "data/clean")          # a batch run, as `corpus-clean run`
     docs = pipeline.read_documents("data/clean")
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from pipeline.batch import RunConfig, RunResult
+from pipeline.batch import run as run_batch
 from pipeline.model import Doc, Record, SourceKind
 from pipeline.read import InputFile, read_records
+from pipeline.rules import default_rules_dir
 from pipeline.runner import Pipeline
 from pipeline.view import page_html
 from pipeline.write import BLOCK_SCHEMA, BLOCKS, DOCUMENTS, block_rows, document_row
@@ -27,7 +33,14 @@ from pipeline.write import BLOCK_SCHEMA, BLOCKS, DOCUMENTS, block_rows, document
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """A cleaned page: its text, language, and every block with why it was kept or removed."""
+    """A cleaned page: its text, language, and every block with why it was kept or removed.
+
+    Example::
+
+        r = pipeline.clean_html("<p>Home</p><article><p>...</p></article>")
+        r.text, r.language, r.removed
+        r                    # in Jupyter: the page, removals struck through and explained
+    """
 
     doc: Doc
 
@@ -81,14 +94,20 @@ class Result:
 
 @dataclass(frozen=True)
 class Explanation:
-    """One document of a finished run and its stored blocks; in Jupyter, the page's diff."""
+    """One document of a finished run and its stored blocks; in Jupyter, the page's diff.
+
+    Example::
+
+        e = pipeline.explain("data/clean", doc_id)
+        e.document["status"], e.blocks[~e.blocks.kept]
+    """
 
     document: dict[str, Any]
     blocks: pd.DataFrame
 
     def rows(self) -> list[dict[str, Any]]:
         """The blocks as plain rows, in page order."""
-        return [{str(k): v for k, v in row.items()} for row in self.blocks.to_dict("records")]
+        return records(self.blocks)
 
     def _repr_html_(self) -> str:
         return page_html(self.document, self.rows())
@@ -104,19 +123,36 @@ def default_pipeline() -> Pipeline:
 
 
 def clean_file(path: str | Path, pipeline: Pipeline | None = None) -> Result:
-    """Clean one input file (HTML or text, optionally gzipped)."""
+    """Clean one input file (HTML or text, optionally gzipped).
+
+    Example::
+
+        r = pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt")
+        r.blocks[~r.blocks.kept][["text", "category", "rule_id", "detail"]]
+    """
     path = Path(path)
     record = next(read_records(InputFile(path, path)))
     return Result((pipeline or default_pipeline()).clean(record))
 
 
 def clean_text(text: str, pipeline: Pipeline | None = None) -> Result:
-    """Clean a plain-text dump given as a string."""
+    """Clean a plain-text dump given as a string, one block per line.
+
+    Example::
+
+        pipeline.clean_text("Home | News | Sport\nThe council met on Monday to ...").removed
+    """
     return _clean_string(text, "text", pipeline)
 
 
 def clean_html(html: str, pipeline: Pipeline | None = None) -> Result:
-    """Clean an HTML page given as a string."""
+    """Clean an HTML page given as a string.
+
+    Example::
+
+        r = pipeline.clean_html(Path("saved-page.html").read_text(encoding="utf-8"))
+        r.title, r.text
+    """
     return _clean_string(html, "html", pipeline)
 
 
@@ -127,13 +163,53 @@ def _clean_string(content: str, kind: SourceKind, pipeline: Pipeline | None) -> 
     return Result((pipeline or default_pipeline()).clean(record))
 
 
+def run(
+    inputs: str | Path | Iterable[str | Path] = "data/raw",
+    out: str | Path = "data/clean",
+    *,
+    rules_dir: str | Path | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    disable: Iterable[str] = (),
+) -> RunResult:
+    """Clean files and folders into a run folder, as ``corpus-clean run`` does.
+
+    ``workers`` defaults to all cores; ``rules_dir`` to the shipped rules.
+
+    Example::
+
+        result = pipeline.run("data/raw", "/tmp/clean-edited", rules_dir="/tmp/my-rules")
+        result.manifest["status"]        # documents per status
+    """
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    config = RunConfig(
+        tuple(Path(p) for p in paths),
+        Path(out),
+        Path(rules_dir) if rules_dir else default_rules_dir(),
+        tuple(disable),
+    )
+    return run_batch(config, workers=workers or os.cpu_count() or 1, resume=resume)
+
+
 def read_documents(out: str | Path) -> pd.DataFrame:
-    """The documents of a finished run: one row per input document."""
+    """The documents of a finished run: one row per input document.
+
+    Example::
+
+        docs = pipeline.read_documents("data/clean")
+        docs.groupby("status").size()
+    """
     return pd.read_parquet(Path(out) / DOCUMENTS)
 
 
 def read_blocks(out: str | Path) -> pd.DataFrame:
-    """The blocks of a finished run: one row per block, removals explained."""
+    """The blocks of a finished run: one row per block, removals explained.
+
+    Example::
+
+        blocks = pipeline.read_blocks("data/clean")
+        blocks[~blocks.kept].groupby("rule_id").text.count().nlargest(10)
+    """
     return pd.read_parquet(Path(out) / BLOCKS)
 
 
@@ -151,6 +227,11 @@ def explain(out: str | Path, doc_id: str) -> Explanation:
     blocks = pd.read_parquet(Path(out) / BLOCKS, filters=[("doc_id", "==", doc_id)])
     document = {str(key): _plain(value) for key, value in documents.iloc[0].items()}
     return Explanation(document, blocks.sort_values("block", ignore_index=True))
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as plain dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _plain(value: Any) -> Any:

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
 from pipeline.executors import run_local
 from pipeline.read import InputFile, find_inputs, read_records
 from pipeline.rules import RuleSet, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline, start_up_objects_frozen
 from pipeline.stats import RunStats
+from pipeline.version import __version__
 from pipeline.write import (
     BLOCKS,
     DOCUMENTS,

@@ -11,13 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline import __version__
 from pipeline.api import clean_file, explain
 from pipeline.batch import RunConfig, RunResult, run
 from pipeline.errors import PipelineError
 from pipeline.inspect import print_diff, render_rows, show
 from pipeline.rules import default_rules_dir, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline
+from pipeline.version import __version__
 from pipeline.write import MANIFEST
 
 DEFAULT_INPUT = Path("data/raw")

@@ -17,7 +17,13 @@ from typing import Literal
 
 
 class Category(StrEnum):
-    """Why a block was removed: the first word of every removal."""
+    """Why a block was removed: the first word of every removal.
+
+    Example::
+
+        r = pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt")
+        r.removed[pipeline.Category.COOKIE]      # characters removed as cookie banners
+    """
 
     NAV = "nav"
     COOKIE = "cookie"
@@ -40,7 +46,13 @@ class Category(StrEnum):
 
 
 class Status(StrEnum):
-    """Outcome of cleaning one document."""
+    """Outcome of cleaning one document: ``ok``, ``empty`` (nothing left) or ``error``.
+
+    Example::
+
+        docs = pipeline.read_documents("data/clean")
+        docs[docs.status == pipeline.Status.ERROR][["source_path", "error"]]
+    """
 
     OK = "ok"
     EMPTY = "empty"
@@ -57,6 +69,12 @@ class Record:
 
     ``error`` is set instead of ``data`` when the bytes could not be read
     (a truncated gzip, a file too large); the record still yields a row.
+
+    Example::
+
+        data = Path("page.html").read_bytes()
+        record = pipeline.Record("page.html", 0, hashlib.sha256(data).hexdigest(), "html", data)
+        doc = pipeline.Pipeline.default().clean(record)
     """
 
     source_path: str
@@ -148,7 +166,13 @@ class Element:
 
 @dataclass(slots=True)
 class Block:
-    """One unit of a page: a line of a text dump or a block element of HTML."""
+    """One unit of a page: a line of a text dump or a block element of HTML.
+
+    Example::
+
+        doc = pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt").doc
+        [(b.text, b.category, b.rule_id, b.detail) for b in doc.blocks if not b.kept]
+    """
 
     index: int
     text: str
@@ -184,7 +208,13 @@ class Block:
 
 @dataclass(slots=True)
 class Doc:
-    """A document being cleaned: its blocks and what is known about it."""
+    """A document being cleaned: its blocks and what is known about it.
+
+    Example::
+
+        doc = pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt").doc
+        doc.text, doc.language, doc.removed_chars()
+    """
 
     doc_id: str
     source_path: str

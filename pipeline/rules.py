@@ -100,7 +100,13 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One declarative rule, validated."""
+    """One declarative rule, validated.
+
+    Example::
+
+        rule = pipeline.load_rules().by_id("cookie.we-use-cookies")
+        rule.category, rule.why, rule.source
+    """
 
     id: str
     category: Category
@@ -136,6 +142,12 @@ class RuleSet:
 
     Matching remembers its answers (bounded): menus, buttons and footers
     repeat the same lines on every page of a site.
+
+    Example::
+
+        rules = pipeline.load_rules("rules/")
+        len(rules.rules), rules.sha256[:12]
+        pipeline.Pipeline.default(rules)
     """
 
     rules: tuple[Rule, ...]
@@ -348,6 +360,11 @@ def load_rules(directory: Path | None = None) -> RuleSet:
     Files are read on every call; an unchanged set of files returns the rule
     set already validated, so a rule edited between two runs of one process
     takes effect and an unchanged one costs no recompiling.
+
+    Example::
+
+        edited = pipeline.Pipeline.default(pipeline.load_rules("/tmp/my-rules"))
+        pipeline.clean_file("data/raw/000_4836993da0e4a9b5.txt", edited)
     """
     directory = directory or default_rules_dir()
     files = rule_files(directory)

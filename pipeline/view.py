@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
+import pandas as pd
+
 from pipeline.model import Category
 
 #: One colour per category (a colour-blind-safe palette where it matters most).
@@ -59,7 +61,13 @@ STYLE = """
 .cc-why{display:block;font-size:12px;font-weight:600}
 .cc-fold summary{color:#2e7d32;cursor:pointer;margin:.25em 0}
 .cc-error{color:#b00020;font-weight:600}
+.cc-change{background:#fff8e1}
+.cc-table{border-collapse:collapse;margin:.2em 0 1em;font-size:13px}
+.cc-table th,.cc-table td{padding:.15em .6em;text-align:left;border-bottom:1px solid #ddd}
 """
+KEPT_HEX = "#2e7d32"
+#: Rows of each table a comparison shows; the DataFrames hold them all.
+TABLE_ROWS = 15
 
 
 def page_html(document: Mapping[str, Any], blocks: Iterable[Mapping[str, Any]]) -> str:
@@ -95,7 +103,7 @@ def _meta(document: Mapping[str, Any]) -> list[str]:
 def _legend(rows: list[Mapping[str, Any]]) -> str:
     kept = [r for r in rows if r["kept"]]
     items = [
-        f"<li>{_swatch('#2e7d32')}kept: {len(kept)} blocks, {sum(len(r['text']) for r in kept):,} chars</li>"
+        f"<li>{_swatch(KEPT_HEX)}kept: {len(kept)} blocks, {sum(len(r['text']) for r in kept):,} chars</li>"
     ]
     counts: dict[str, list[int]] = {}
     for row in rows:
@@ -151,3 +159,133 @@ def _removed(row: Mapping[str, Any]) -> str:
         f'<p class="cc-block cc-removed" style="border-left-color:{colour}" title="{escape(why)}">'
         f'<s>{escape(row["text"])}</s><span class="cc-why" style="color:{colour}">{escape(why)}</span></p>'
     )
+
+
+def block_diff_html(source_path: str, rows: Iterable[Mapping[str, Any]]) -> str:
+    """The HTML view of one document's blocks under two runs: rows of
+    :func:`pipeline.compare.block_pairs`. Changed blocks are highlighted with their
+    verdict before and after; runs of unchanged blocks fold away.
+
+    Example::
+
+        HTML(block_diff_html("page.html", block_pairs(before.blocks, after.blocks).to_dict("records")))
+    """
+    pairs = list(rows)
+    counts: dict[str, int] = {}
+    for row in pairs:
+        counts[row["change"]] = counts.get(row["change"], 0) + 1
+    legend = "".join(f"<li>{escape(change)}: {n} blocks</li>" for change, n in sorted(counts.items()))
+    parts = [f"<style>{STYLE}</style>", '<div class="cc-page">']
+    parts.append(f'<p class="cc-head">{escape(source_path)}: a → b</p>')
+    parts.append(f'<ul class="cc-legend">{legend}</ul>')
+    parts.extend(_diff_body(pairs))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _diff_body(pairs: list[Mapping[str, Any]]) -> list[str]:
+    """Changed blocks in full; a long run of unchanged blocks shows its ends, folds its middle."""
+    parts: list[str] = []
+    run: list[Mapping[str, Any]] = []
+    for row in [*pairs, None]:
+        if row is not None and row["change"] == "same":
+            run.append(row)
+            continue
+        parts.extend(_unchanged_run(run))
+        run = []
+        if row is not None:
+            parts.append(_changed(row))
+    return parts
+
+
+def _unchanged_run(run: list[Mapping[str, Any]]) -> list[str]:
+    edge = KEPT_RUN_SHOWN // 2
+    if len(run) <= 2 * edge + 1:
+        return [_unchanged(r) for r in run]
+    folded = "".join(_unchanged(r) for r in run[edge:-edge])
+    summary = f"{len(run) - 2 * edge} unchanged blocks"
+    middle = f'<details class="cc-fold"><summary>{summary}</summary>{folded}</details>'
+    return [*(_unchanged(r) for r in run[:edge]), middle, *(_unchanged(r) for r in run[-edge:])]
+
+
+def _unchanged(row: Mapping[str, Any]) -> str:
+    side = _side(row, "a")
+    return _kept(side) if side["kept"] else _removed(side)
+
+
+def _side(row: Mapping[str, Any], side: str) -> dict[str, Any]:
+    """The block row of one side of a pair row."""
+    fields = ("kept", "category", "rule_id", "detail")
+    return {"text": row["text"], **{field: row[f"{field}_{side}"] for field in fields}}
+
+
+def _changed(row: Mapping[str, Any]) -> str:
+    before, after = _side(row, "a"), _side(row, "b")
+    colour = KEPT_HEX if after["kept"] else HEX_BY_NAME.get(after["category"] or "", UNKNOWN_HEX)
+    text = escape(row["text"])
+    if after["kept"] is not None and not after["kept"]:
+        text = f"<s>{text}</s>"
+    why = f"{row['change']}: a {_verdict(before)} → b {_verdict(after)}"
+    return (
+        f'<p class="cc-block cc-change" style="border-left-color:{colour}" title="{escape(why)}">'
+        f'{text}<span class="cc-why" style="color:{colour}">{escape(why)}</span></p>'
+    )
+
+
+def _verdict(side: Mapping[str, Any]) -> str:
+    if side["kept"] is None:
+        return "(absent)"
+    if side["kept"]:
+        return "kept"
+    return f"{side['category'] or 'unknown'} · {side['rule_id'] or '?'} · {side['detail'] or ''}"
+
+
+def comparison_html(
+    documents: pd.DataFrame,
+    changed: pd.DataFrame,
+    by_category: pd.DataFrame,
+    by_rule: pd.DataFrame,
+    moves: pd.DataFrame,
+) -> str:
+    """The HTML summary of a :class:`pipeline.compare.Comparison`: counts, then the
+    changed documents, characters removed per category and per rule, and the moves.
+
+    Example::
+
+        HTML(comparison_html(c.documents, c.changed, c.by_category, c.by_rule, c.moves))
+    """
+    counts = documents.change.value_counts()
+    summary = ", ".join(f"{n:,} {change}" for change, n in counts.items())
+    kept = documents[["chars_out_a", "chars_out_b"]].sum()
+    parts = [f"<style>{STYLE}</style>", '<div class="cc-page">']
+    parts.append(f'<p class="cc-head">{len(documents):,} documents: {escape(summary)}</p>')
+    parts.append(f'<p class="cc-meta">kept chars: a {kept.iloc[0]:,} → b {kept.iloc[1]:,}</p>')
+    for title, table in (
+        ("Changed documents", changed),
+        ("Characters removed per category", by_category),
+        ("Rules whose removals changed", by_rule),
+        ("Where the characters of changed blocks went", moves),
+    ):
+        parts.append(f'<p class="cc-head">{escape(title)}</p>')
+        parts.append(_table(table))
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _table(table: pd.DataFrame) -> str:
+    """At most ``TABLE_ROWS`` rows of ``table`` as an escaped HTML table."""
+    if table.empty:
+        return '<p class="cc-meta">none</p>'
+    head = "".join(f"<th>{escape(str(column))}</th>" for column in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_cell(value))}</td>" for value in row) + "</tr>"
+        for row in table.head(TABLE_ROWS).itertuples(index=False)
+    )
+    more = len(table) - TABLE_ROWS
+    note = f'<p class="cc-meta">… and {more:,} more rows</p>' if more > 0 else ""
+    return f'<table class="cc-table"><tr>{head}</tr>{body}</table>{note}'
+
+
+def _cell(value: Any) -> str:
+    """A table cell as text; missing values (None, NA, NaN) empty."""
+    return "" if not isinstance(value, str) and pd.isna(value) else str(value)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 import pandas as pd
 import pytest
 
@@ -73,6 +75,39 @@ HTML_ARTICLE = "".join(f"<p>{p}</p>" for p in HTML_PARAGRAPHS)
 
 Clean = Callable[..., Doc]
 MakeRecord = Callable[..., Record]
+
+
+#: Page text that would run in a notebook if the HTML views did not escape it.
+HOSTILE = [
+    "<script>alert('text')</script>",
+    "<img src=x onerror=alert('img')>",
+    '"><svg onload=alert("attr")>',
+    "</p><iframe src=//evil.example></iframe>",
+    "<style>body{background:url(//evil.example/x)}</style>",
+]
+#: The only attributes the HTML views write, and what their style attributes may say.
+ALLOWED_ATTRIBUTES = {"class", "style", "title"}
+OWN_STYLE = re.compile(r"^(?:background|border-left-color|color):#[0-9a-f]{6}$")
+
+
+def assert_inert(rendered: str, texts: Iterable[str]) -> None:
+    """``rendered`` has no element or attribute that could run or fetch anything, and
+    shows each of ``texts`` as text."""
+    tree = lxml.html.fromstring(f"<div>{rendered}</div>")
+    tags = {e.tag for e in tree.iter() if isinstance(e.tag, str)}
+    assert not tags & {"script", "img", "svg", "iframe", "object", "embed", "link", "a"}
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        assert set(element.attrib) <= ALLOWED_ATTRIBUTES, element.attrib
+        if "style" in element.attrib:
+            assert OWN_STYLE.match(element.attrib["style"]), element.attrib["style"]
+    # The one <style> element is the view's own: no imports, no URLs.
+    styles = [e.text_content() for e in tree.iter("style")]
+    assert len(styles) == 1 and "url(" not in styles[0] and "@import" not in styles[0]
+    shown = tree.text_content()
+    for text in texts:
+        assert text in shown
 
 
 @dataclass(frozen=True, slots=True)

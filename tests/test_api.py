@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import types
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from conftest import ARTICLE, PROSE, FinishedRun
 
 import pipeline
-from pipeline import Doc, Result, clean_file, clean_html, clean_text, read_blocks, read_documents
+from pipeline import Doc, Result, clean_file, clean_html, clean_text, read_blocks, read_documents, run
 
 BLOCK_COLUMNS = ["doc_id", "block", "text", "kept", "category", "rule_id", "stage", "detail"]
 PAGE = (
@@ -128,6 +129,23 @@ def test_every_public_name_is_in_all() -> None:
     }
     public.discard("annotations")  # from __future__ import annotations
     assert public == set(pipeline.__all__) - {"__version__"}
+
+
+@pytest.mark.parametrize("name", sorted(set(pipeline.__all__) - {"__version__"}))
+def test_every_public_name_has_a_docstring_with_an_example(name: str) -> None:
+    doc = inspect.getdoc(getattr(pipeline, name)) or ""
+    summary, _, rest = doc.partition("\n")
+    assert summary.strip(), f"{name} has no docstring"
+    assert "Example::" in rest, f"{name}'s docstring has no example"
+    example = rest.split("Example::", 1)[1]
+    assert any(line.startswith("    ") and line.strip() for line in example.splitlines()), name
+
+
+def test_run_from_python_writes_the_same_rows_as_the_batch_run(raw_run: FinishedRun, tmp_path: Path) -> None:
+    result = run(raw_run.inputs, tmp_path / "clean", workers=1)
+    assert result.stats.docs == raw_run.result.stats.docs
+    pd.testing.assert_frame_equal(read_documents(tmp_path / "clean"), raw_run.documents())
+    pd.testing.assert_frame_equal(read_blocks(tmp_path / "clean"), raw_run.blocks())
 
 
 def test_version_is_a_string() -> None:

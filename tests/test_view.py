@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import lxml.html
 import pytest
-from conftest import FinishedRun
+from conftest import HOSTILE, FinishedRun, assert_inert
 
 from pipeline import clean_file, clean_html, explain, read_documents
 from pipeline.view import KEPT_RUN_SHOWN, page_html
-
-HOSTILE = [
-    "<script>alert('text')</script>",
-    "<img src=x onerror=alert('img')>",
-    '"><svg onload=alert("attr")>',
-    "</p><iframe src=//evil.example></iframe>",
-    "<style>body{background:url(//evil.example/x)}</style>",
-]
-#: The only attributes the view writes, and what its style attributes may say.
-ALLOWED_ATTRIBUTES = {"class", "style", "title"}
-OWN_STYLE = re.compile(r"^(?:background|border-left-color|color):#[0-9a-f]{6}$")
 
 
 def document(**fields: Any) -> dict[str, Any]:
@@ -56,22 +44,7 @@ def hostile_page() -> str:
 
 
 def test_page_text_that_looks_like_markup_is_shown_and_never_runs() -> None:
-    rendered = hostile_page()
-    tree = lxml.html.fromstring(f"<div>{rendered}</div>")
-    tags = {e.tag for e in tree.iter() if isinstance(e.tag, str)}
-    assert not tags & {"script", "img", "svg", "iframe", "object", "embed", "link", "a"}
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        assert set(element.attrib) <= ALLOWED_ATTRIBUTES, element.attrib
-        if "style" in element.attrib:
-            assert OWN_STYLE.match(element.attrib["style"]), element.attrib["style"]
-    # The one <style> element is the view's own: no imports, no URLs.
-    styles = [e.text_content() for e in tree.iter("style")]
-    assert len(styles) == 1 and "url(" not in styles[0] and "@import" not in styles[0]
-    shown = tree.text_content()
-    for text in HOSTILE:
-        assert text in shown
+    assert_inert(hostile_page(), HOSTILE)
 
 
 def test_removed_blocks_are_struck_through_with_their_reason_on_hover() -> None:
