@@ -209,30 +209,31 @@ def _unchanged_run(run: list[Mapping[str, Any]]) -> list[str]:
 
 
 def _unchanged(row: Mapping[str, Any]) -> str:
-    side = _side(row, "a")
+    side = side_of(row, "a")
     return _kept(side) if side["kept"] else _removed(side)
 
 
-def _side(row: Mapping[str, Any], side: str) -> dict[str, Any]:
+def side_of(row: Mapping[str, Any], side: str) -> dict[str, Any]:
     """The block row of one side of a pair row."""
     fields = ("kept", "category", "rule_id", "detail")
     return {"text": row["text"], **{field: row[f"{field}_{side}"] for field in fields}}
 
 
 def _changed(row: Mapping[str, Any]) -> str:
-    before, after = _side(row, "a"), _side(row, "b")
+    before, after = side_of(row, "a"), side_of(row, "b")
     colour = KEPT_HEX if after["kept"] else HEX_BY_NAME.get(after["category"] or "", UNKNOWN_HEX)
     text = escape(row["text"])
     if after["kept"] is not None and not after["kept"]:
         text = f"<s>{text}</s>"
-    why = f"{row['change']}: a {_verdict(before)} → b {_verdict(after)}"
+    why = f"{row['change']}: a {verdict(before)} → b {verdict(after)}"
     return (
         f'<p class="cc-block cc-change" style="border-left-color:{colour}" title="{escape(why)}">'
         f'{text}<span class="cc-why" style="color:{colour}">{escape(why)}</span></p>'
     )
 
 
-def _verdict(side: Mapping[str, Any]) -> str:
+def verdict(side: Mapping[str, Any]) -> str:
+    """A block's verdict in words: ``kept``, ``(absent)``, or category · rule · detail."""
     if side["kept"] is None:
         return "(absent)"
     if side["kept"]:
@@ -278,7 +279,7 @@ def _table(table: pd.DataFrame) -> str:
         return '<p class="cc-meta">none</p>'
     head = "".join(f"<th>{escape(str(column))}</th>" for column in table.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(value))}</td>" for value in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{escape(cell_text(value))}</td>" for value in row) + "</tr>"
         for row in table.head(TABLE_ROWS).itertuples(index=False)
     )
     more = len(table) - TABLE_ROWS
@@ -286,6 +287,6 @@ def _table(table: pd.DataFrame) -> str:
     return f'<table class="cc-table"><tr>{head}</tr>{body}</table>{note}'
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A table cell as text; missing values (None, NA, NaN) empty."""
     return "" if not isinstance(value, str) and pd.isna(value) else str(value)

@@ -63,7 +63,7 @@ def test_one_documents_row_per_input(mixed_run: FinishedRun) -> None:
     assert sorted(docs["source_path"]) == expected
     assert docs["doc_id"].is_unique
     assert set(BAD_INPUTS) | set(GOOD_EXTRA_INPUTS) <= set(expected)
-    assert {p.name for p in RAW.iterdir()} <= set(expected)
+    assert {p.relative_to(RAW).as_posix() for p in RAW.rglob("*") if p.is_file()} <= set(expected)
 
 
 @pytest.mark.parametrize(("name", "reason"), sorted(BAD_INPUTS.items()))

@@ -9,13 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ARTICLE, FinishedRun
+from conftest import ARTICLE, ROOT, FinishedRun
 
 import pipeline
 from pipeline.cli import main
 from pipeline.rules import default_rules_dir
 
-COMMANDS = [["run"], ["inspect"], ["explain"], ["rules", "check"], ["stats"]]
+COMMANDS = [["run"], ["inspect"], ["explain"], ["compare"], ["rules", "check"], ["stats"]]
 
 
 def invoke(*args: str | Path) -> Result:
@@ -59,7 +59,7 @@ def test_run_writes_output_and_names_the_failing_file(tmp_path: Path, raw_dir: P
     assert "broken.txt.gz" in result.output
     assert "gzip" in result.output
     docs = pd.read_parquet(out / "documents")
-    assert len(docs) == len(list(inputs.iterdir()))
+    assert len(docs) == sum(1 for p in inputs.rglob("*") if p.is_file())
     assert (out / "manifest.json").exists()
 
 
@@ -206,3 +206,29 @@ def test_explain_of_an_unknown_document_fails_clearly(mixed_run: FinishedRun) ->
     result = CliRunner().invoke(main, ["explain", str(mixed_run.out), "no-such-doc"])
     assert result.exit_code == 1
     assert "no document 'no-such-doc'" in result.output
+
+
+def test_compare_prints_what_a_rule_edit_changed(raw_run: FinishedRun, tmp_path: Path) -> None:
+    rules = shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    (rules / "related.toml").unlink()
+    edited = tmp_path / "edited"
+    assert invoke("run", raw_run.inputs, "--out", edited, "--rules", rules, "--workers", "1").exit_code == 0
+    result = invoke("compare", raw_run.out, edited)
+    assert result.exit_code == 0
+    comparison = pipeline.compare(raw_run.out, edited)
+    changed = len(comparison.changed)
+    assert result.output.startswith(f"{raw_run.result.stats.docs} documents: {changed} changed")
+    for rule_id in comparison.by_rule.query("delta != 0").rule_id:
+        assert rule_id in result.output
+    doc_id = comparison.changed.doc_id.iloc[0]
+    diff = invoke("compare", raw_run.out, edited, "--doc", doc_id, "--changes-only")
+    assert diff.exit_code == 0
+    changes = comparison.diff(doc_id).changes
+    assert diff.output.count("\n! ") + diff.output.startswith("! ") == len(changes)
+    assert all(f"{row.change}: a " in diff.output for row in changes.itertuples())
+
+
+def test_compare_of_a_folder_without_a_run_fails_clearly(raw_run: FinishedRun, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["compare", str(raw_run.out), str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"no finished run at {tmp_path}" in result.output
