@@ -231,7 +231,11 @@ def explain(out: str | Path, doc_id: str) -> Explanation:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of ``frame`` as plain dicts keyed by column name."""
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+    columns = [str(c) for c in frame.columns]
+    return [
+        dict(zip(columns, row, strict=True))
+        for row in zip(*(frame[c].tolist() for c in frame.columns), strict=True)
+    ]
 
 
 def _plain(value: Any) -> Any:

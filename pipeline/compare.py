@@ -136,14 +136,8 @@ def compare(a: Side, b: Side) -> Comparison:
         docs_b = docs_b.assign(doc_id=docs_a.doc_id.iloc[0])
         blocks_b = blocks_b.assign(doc_id=docs_a.doc_id.iloc[0])
     documents = _documents(docs_a, docs_b, blocks_a, blocks_b)
-    changed_ids = set(documents.doc_id[documents.change == "changed"])
-    pairs = pd.concat(
-        [_paired_changes(blocks_a, blocks_b, doc_id) for doc_id in sorted(changed_ids)]
-        or [pd.DataFrame(columns=["doc_id", "change"])],
-        ignore_index=True,
-    )
-    counts = pairs.groupby("doc_id").size() if len(pairs) else pd.Series(dtype=int)
-    documents["blocks_changed"] = documents.doc_id.map(counts).fillna(0).astype(int)
+    pairs = _changed_pairs(blocks_a, blocks_b, documents.doc_id[documents.change == "changed"])
+    documents["blocks_changed"] = documents.doc_id.map(pairs.doc_id.value_counts()).fillna(0).astype(int)
     return Comparison(
         documents=documents,
         by_category=_removed_by(["category"], blocks_a, blocks_b),
@@ -239,9 +233,25 @@ def _blocks_of(blocks: pd.DataFrame, doc_id: str) -> pd.DataFrame:
     return blocks[blocks.doc_id == doc_id].sort_values("block", ignore_index=True)
 
 
-def _paired_changes(blocks_a: pd.DataFrame, blocks_b: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    rows = block_pairs(_blocks_of(blocks_a, doc_id), _blocks_of(blocks_b, doc_id))
-    return rows[rows.change != "same"].assign(doc_id=doc_id)
+def _changed_pairs(blocks_a: pd.DataFrame, blocks_b: pd.DataFrame, doc_ids: pd.Series) -> pd.DataFrame:
+    """The pair rows whose verdict changed, over the documents ``doc_ids``, with their doc_id."""
+    wanted = set(doc_ids)
+    by_doc_a, by_doc_b = (_rows_by_doc(blocks[blocks.doc_id.isin(wanted)]) for blocks in (blocks_a, blocks_b))
+    changed = [
+        {"doc_id": doc_id, **row}
+        for doc_id in sorted(wanted)
+        for row in _pair_rows(by_doc_a.get(doc_id, []), by_doc_b.get(doc_id, []))
+        if row["change"] != "same"
+    ]
+    return _pairs_frame(changed, ["doc_id", *PAIR_COLUMNS])
+
+
+def _rows_by_doc(blocks: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Block rows grouped by document, in the order of ``blocks``."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in records(blocks):
+        grouped.setdefault(row["doc_id"], []).append(row)
+    return grouped
 
 
 def block_pairs(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -251,14 +261,19 @@ def block_pairs(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
         block_pairs(before.blocks, after.blocks).change.value_counts()
     """
-    rows_a, rows_b = records(normalised(a)), records(normalised(b))
-    return pd.DataFrame(
-        [
-            _pair_row(rows_a[i] if i is not None else None, rows_b[j] if j is not None else None)
-            for i, j in _aligned([r["text"] for r in rows_a], [r["text"] for r in rows_b])
-        ],
-        columns=PAIR_COLUMNS,
-    ).astype({"block_a": "Int64", "block_b": "Int64"})
+    return _pairs_frame(_pair_rows(records(normalised(a)), records(normalised(b))), PAIR_COLUMNS)
+
+
+def _pair_rows(rows_a: list[dict[str, Any]], rows_b: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    texts_a, texts_b = [r["text"] for r in rows_a], [r["text"] for r in rows_b]
+    return [
+        _pair_row(None if i is None else rows_a[i], None if j is None else rows_b[j])
+        for i, j in _aligned(texts_a, texts_b)
+    ]
+
+
+def _pairs_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns).astype({"block_a": "Int64", "block_b": "Int64"})
 
 
 PAIR_COLUMNS = [

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pandas as pd
 import pytest
 from rich.color import Color
 from rich.console import Console
 from rich.text import Text
 
-from pipeline.inspect import CATEGORY_COLOURS, print_diff, render_diff, show
+from pipeline.inspect import CATEGORY_COLOURS, frame_table, print_diff, render_block_diff, render_diff, show
 from pipeline.model import Block, Category, Doc
 from pipeline.view import CATEGORY_HEX
 
@@ -83,3 +84,17 @@ def test_a_page_longer_than_the_terminal_goes_through_the_pager(
     show(Text("\n".join(f"line {i}" for i in range(lines))), console)
     assert bool(used) is paged
     assert f"line {lines - 1}" in console.export_text()
+
+
+def test_tables_and_block_diffs_print_page_text_literally() -> None:
+    markup = "[bold red]not markup[/bold red]"
+    frame = pd.DataFrame({"doc_id": ["d1"], "source_path": [markup]})
+    console = Console(width=200, record=True)
+    console.print(frame_table("changed", frame, limit=5))
+    assert markup in console.export_text()
+    row = {"text": markup, "change": "now removed", "block_a": 0, "block_b": 0}
+    row |= {"kept_a": True, "category_a": None, "rule_id_a": None, "detail_a": None}
+    row |= {"kept_b": False, "category_b": "nav", "rule_id_b": "nav.x", "detail_b": "why"}
+    rendered = render_block_diff([row]).plain
+    assert rendered == f"! {markup}\n    now removed: a kept -> b nav · nav.x · why\n"
+    assert render_block_diff([row | {"change": "same", "kept_b": True}], changes_only=True).plain == ""
