@@ -84,6 +84,7 @@ class Comparison:
       their ``delta``, largest change first.
     - ``moves``: for blocks whose verdict changed, characters and blocks from
       one verdict (``kept`` or a category, and a rule) to another.
+    - ``blocks_a`` / ``blocks_b``: the blocks of each side, what :meth:`diff` pairs.
 
     Example::
 
