@@ -12,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pipeline.executors import run_local
-from pipeline.read import InputFile, find_inputs, read_records
+from pipeline.jsonl import JsonlFields
+from pipeline.read import DEFAULT_FIELDS, InputFile, find_inputs, read_records
 from pipeline.rules import RuleSet, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline, start_up_objects_frozen
 from pipeline.stats import RunStats
@@ -28,10 +30,10 @@ from pipeline.write import (
     BLOCKS,
     DOCUMENTS,
     MANIFEST,
+    ShardWriter,
     read_provenance,
     shard_paths,
     write_json_atomic,
-    write_shard,
 )
 
 #: Input files per shard: small enough that a killed run loses little and two
@@ -53,6 +55,8 @@ class RunConfig:
     disable: tuple[str, ...] = ()
     #: Seconds per document before it becomes an error row; None for no limit.
     time_limit: float | None = DOC_TIME_LIMIT_SECONDS
+    #: Field names of the pages in JSONL inputs.
+    jsonl_fields: JsonlFields = DEFAULT_FIELDS
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -61,6 +65,7 @@ class RunConfig:
             "rules_dir": str(self.rules_dir),
             "disable": list(self.disable),
             "time_limit": self.time_limit,
+            "jsonl_fields": asdict(self.jsonl_fields),
         }
 
     def pipeline(self, rules: RuleSet) -> Pipeline:
@@ -139,7 +144,10 @@ def run(
     files = find_inputs(config.inputs)
     if on_planned:
         on_planned(len(files))
-    run_key = json.dumps([__version__, rules.sha256, config.describe()["disable"], config.time_limit])
+    described = config.describe()
+    run_key = json.dumps(
+        [__version__, rules.sha256, *(described[k] for k in ("disable", "time_limit", "jsonl_fields"))]
+    )
     shards = plan_shards(files, run_key)
     _remove_stale_outputs(config.out, shards, keep_finished=resume)
     provenance = {
@@ -170,11 +178,16 @@ def _clean_shard_job(job: tuple[Shard, RunConfig, dict[str, str]]) -> None:
 def clean_shard(shard: Shard, config: RunConfig, provenance: dict[str, str]) -> None:
     """Clean one shard and write its stats, blocks and documents files (documents last)."""
     pipe = config.pipeline(load_rules(config.rules_dir))
-    with start_up_objects_frozen():
-        docs = [pipe.clean(record) for item in shard.files for record in read_records(item)]
-    stats = pipe.take_stats()
-    write_json_atomic({"key": shard.key, "stats": stats.to_dict()}, _stats_path(config.out, shard))
-    write_shard(docs, config.out, shard.name, {**provenance, "shard_key": shard.key})
+    skipped: Counter[str] = Counter()
+    with ShardWriter(config.out, shard.name, {**provenance, "shard_key": shard.key}) as writer:
+        with start_up_objects_frozen():
+            for item in shard.files:
+                for record in read_records(item, config.jsonl_fields, skipped):
+                    writer.add(pipe.clean(record))
+        stats = pipe.take_stats()
+        stats.skipped.update(skipped)
+        write_json_atomic({"key": shard.key, "stats": stats.to_dict()}, _stats_path(config.out, shard))
+        writer.finish()
 
 
 def _stats_path(out: Path, shard: Shard) -> Path:

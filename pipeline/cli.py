@@ -16,6 +16,7 @@ from pipeline.batch import RunConfig, RunResult, run
 from pipeline.compare import compare
 from pipeline.errors import PipelineError
 from pipeline.inspect import frame_table, print_diff, render_block_diff, render_rows, show
+from pipeline.jsonl import JsonlFields
 from pipeline.rules import default_rules_dir, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline
 from pipeline.version import __version__
@@ -69,6 +70,26 @@ def main() -> None:
     metavar="SECONDS",
     help="Per-document time limit: a page that takes longer becomes an error row (0: no limit).",
 )
+@click.option(
+    "--jsonl-html",
+    default="html",
+    show_default=True,
+    metavar="FIELD",
+    help="JSONL field holding a page's HTML.",
+)
+@click.option(
+    "--jsonl-text",
+    default="text",
+    show_default=True,
+    metavar="FIELD",
+    help="JSONL field holding a page's text.",
+)
+@click.option(
+    "--jsonl-url", default="url", show_default=True, metavar="FIELD", help="JSONL field holding the URL."
+)
+@click.option(
+    "--jsonl-id", default="id", show_default=True, metavar="FIELD", help="JSONL field holding an id."
+)
 def run_command(
     inputs: tuple[Path, ...],
     out: Path,
@@ -77,19 +98,31 @@ def run_command(
     resume: bool,
     disable: tuple[str, ...],
     time_limit: float,
+    jsonl_html: str,
+    jsonl_text: str,
+    jsonl_url: str,
+    jsonl_id: str,
 ) -> None:
     """Clean INPUT files and folders (default: data/raw) into --out.
 
-    INPUT is a file or a folder searched recursively: .html, .htm, .txt, each
-    optionally .gz; other files are sniffed. Every input gets a documents row,
-    with status and error when it could not be cleaned.
+    INPUT is a file or a folder searched recursively: .html, .htm, .txt, .warc,
+    .jsonl, each optionally .gz; other files are sniffed. WARC and JSONL files
+    are streamed, one page at a time. Every input document gets a documents
+    row, with status and error when it could not be cleaned; archive records
+    that are not pages (requests, images, redirects) are counted by reason in
+    the manifest.
 
     \b
     Example:
       corpus-clean run data/raw --out data/clean --workers 2
     """
     config = RunConfig(
-        inputs or (DEFAULT_INPUT,), out, rules_dir or default_rules_dir(), disable, time_limit or None
+        inputs or (DEFAULT_INPUT,),
+        out,
+        rules_dir or default_rules_dir(),
+        disable,
+        time_limit or None,
+        JsonlFields(jsonl_html, jsonl_text, jsonl_url, jsonl_id),
     )
     try:
         with _progress() as progress:

@@ -43,3 +43,8 @@ class TimeLimitError(PipelineError):
             f"took longer than {seconds:g} s while {step}; the time limit is {seconds:g} s per document "
             "(--time-limit SECONDS, 0 for none)"
         )
+
+
+def size_text(n: int) -> str:
+    """A byte count as error messages say it: ``64 MiB``, ``512 bytes``."""
+    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n:,} bytes"

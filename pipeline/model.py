@@ -69,6 +69,10 @@ class Record:
 
     ``error`` is set instead of ``data`` when the bytes could not be read
     (a truncated gzip, a file too large); the record still yields a row.
+    A record of a WARC or JSONL file says its markup in ``markup`` and where
+    it sits in ``source_offset`` (bytes into the file, or into its decompressed
+    stream for JSONL), with the archive's record id or the JSONL id field in
+    ``source_id`` and, for WARC, the capture time in ``fetch_date``.
 
     Example::
 
@@ -84,6 +88,15 @@ class Record:
     data: bytes = b""
     url: str | None = None
     error: str | None = None
+    markup: PageKind | None = None
+    fetch_date: str | None = None
+    source_offset: int | None = None
+    source_id: str | None = None
+
+    @property
+    def page_kind(self) -> PageKind:
+        """How to read ``data``: as HTML or as a text dump."""
+        return self.markup or ("html" if self.source_kind == "html" else "text")
 
     @property
     def doc_id(self) -> str:
@@ -224,6 +237,9 @@ class Doc:
     blocks: list[Block] = field(default_factory=list)
     page_kind: PageKind = "text"
     url: str | None = None
+    fetch_date: str | None = None
+    source_offset: int | None = None
+    source_id: str | None = None
     title: str | None = None
     author: str | None = None
     published: str | None = None
@@ -242,6 +258,9 @@ class Doc:
             source_sha256=record.source_sha256,
             source_kind=record.source_kind,
             url=record.url,
+            fetch_date=record.fetch_date,
+            source_offset=record.source_offset,
+            source_id=record.source_id,
         )
 
     @property

@@ -22,6 +22,7 @@ import io
 import logging
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,8 +30,10 @@ from pathlib import Path
 
 from bs4 import UnicodeDammit
 
-from pipeline.errors import InputError
-from pipeline.model import Page, PageKind, Record, SourceKind
+from pipeline.errors import InputError, size_text
+from pipeline.jsonl import JsonlFields, jsonl_records
+from pipeline.model import Page, Record, SourceKind
+from pipeline.warc import warc_records
 
 #: Largest input accepted, after decompression. Past it a file becomes an error
 #: row instead of filling memory: 64 MiB is ~100x the largest page of the
@@ -57,6 +60,8 @@ KIND_BY_SUFFIX: dict[str, SourceKind] = {
 }
 
 GZIP_MAGIC = b"\x1f\x8b"
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+DEFAULT_FIELDS = JsonlFields()
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HTML_SIGNATURE = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|a\s|span|table|script|br)\b", re.I
@@ -176,26 +181,87 @@ def _is_hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def read_records(item: InputFile) -> Iterator[Record]:
-    """The records of one input file: one for a page, an error record for a bad file."""
+def read_records(
+    item: InputFile, fields: JsonlFields = DEFAULT_FIELDS, skipped: Counter[str] | None = None
+) -> Iterator[Record]:
+    """The records of one input file: one for a page, one per page of a WARC or JSONL
+    file (streamed), an error record for a bad file. Archive records that are not
+    pages are counted in ``skipped`` by reason."""
     path = item.source_path
-    kind = _kind_from_name(item.path.name)
+    try:
+        kind = _kind_from_name(item.path.name) or sniff_kind(_head(item.path))
+        if kind in ("warc", "jsonl"):
+            sha = file_sha256(item.path)
+    except OSError as exc:
+        yield _error_record(path, "", "text", f"cannot read file: {exc.strerror or exc}")
+        return
+    if kind in ("warc", "jsonl"):
+        yield from _archive_records(item, kind, sha, fields, skipped if skipped is not None else Counter())
+    else:
+        yield _page_record(item, kind)
+
+
+def _page_record(item: InputFile, kind: SourceKind) -> Record:
+    """The one record of an HTML or text file, read whole (up to the size limit)."""
+    path = item.source_path
     try:
         raw, sha = _read_file(item.path)
     except OSError as exc:
-        yield _error_record(path, "", kind or "text", f"cannot read file: {exc.strerror or exc}")
-        return
+        return _error_record(path, "", kind, f"cannot read file: {exc.strerror or exc}")
     if raw is None:
-        yield _error_record(path, sha, kind or "text", f"larger than the {_size(MAX_INPUT_BYTES)} limit")
-        return
+        return _error_record(path, sha, kind, f"larger than the {size_text(MAX_INPUT_BYTES)} limit")
     try:
         data = _gunzip(raw) if raw.startswith(GZIP_MAGIC) else raw
-        kind = kind or sniff_kind(data)
-        _check_content(data, kind)
+        _check_content(data)
     except InputError as exc:
-        yield _error_record(path, sha, kind or "text", str(exc))
-        return
-    yield Record(source_path=path, record=0, source_sha256=sha, source_kind=kind, data=data)
+        return _error_record(path, sha, kind, str(exc))
+    return Record(source_path=path, record=0, source_sha256=sha, source_kind=kind, data=data)
+
+
+def _archive_records(
+    item: InputFile, kind: SourceKind, sha: str, fields: JsonlFields, skipped: Counter[str]
+) -> Iterator[Record]:
+    """The pages of a WARC or JSONL file, streamed; an error record when it holds nothing."""
+    path = item.source_path
+    seen: Counter[str] = Counter()
+    if kind == "warc":
+        records = warc_records(
+            item.path, source_path=path, sha256=sha, skipped=seen, max_bytes=MAX_INPUT_BYTES
+        )
+    else:
+        records = jsonl_records(
+            item.path, source_path=path, sha256=sha, fields=fields, skipped=seen, max_bytes=MAX_INPUT_BYTES
+        )
+    empty = True
+    for record in records:
+        empty = False
+        yield record
+    skipped.update(seen)
+    if empty and not seen:
+        reason = "0 bytes" if sha == EMPTY_SHA256 else f"no {kind.upper()} records"
+        yield _error_record(path, sha, kind, f"empty file: {reason}")
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file, decompressed when it is gzipped (b"" when that fails)."""
+    with path.open("rb") as stream:
+        head = stream.read(SNIFF_BYTES)
+    if not head.startswith(GZIP_MAGIC):
+        return head
+    try:
+        with gzip.open(path, "rb") as stream:
+            return stream.read(SNIFF_BYTES)
+    except (EOFError, gzip.BadGzipFile, zlib.error):
+        return b""
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a chunk at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _error_record(path: str, sha: str, kind: SourceKind, message: str) -> Record:
@@ -223,12 +289,8 @@ def _gunzip(raw: bytes) -> bytes:
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise InputError(f"corrupt or truncated gzip: {exc}") from exc
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"larger than the {_size(MAX_INPUT_BYTES)} limit once decompressed")
+        raise InputError(f"larger than the {size_text(MAX_INPUT_BYTES)} limit once decompressed")
     return data
-
-
-def _size(n: int) -> str:
-    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
 def _kind_from_name(name: str) -> SourceKind | None:
@@ -243,18 +305,16 @@ def sniff_kind(data: bytes) -> SourceKind:
     head = data[:SNIFF_BYTES].lstrip()
     if head.startswith(b"WARC/"):
         return "warc"
-    if head.startswith(b"{") and head.split(b"\n", 1)[0].rstrip().endswith(b"}"):
+    if head.startswith(b'{"') or (head.startswith(b"{") and head.split(b"\n", 1)[0].rstrip().endswith(b"}")):
         return "jsonl"
     if HTML_SIGNATURE.search(head):
         return "html"
     return "text"
 
 
-def _check_content(data: bytes, kind: SourceKind) -> None:
+def _check_content(data: bytes) -> None:
     if not data.strip():
         raise InputError("empty file: no visible text" if data else "empty file: 0 bytes")
-    if kind in ("warc", "jsonl"):
-        raise InputError(f"{kind.upper()} input is not supported yet: only HTML and text pages")
     head = data[:SNIFF_BYTES]
     if head.startswith(UTF16_BOMS):
         return
@@ -267,9 +327,8 @@ def _check_content(data: bytes, kind: SourceKind) -> None:
 def decode(record: Record) -> Page:
     """Decode a record's bytes as the module docstring says; bytes that cannot be
     decoded become U+FFFD. ``Page.encoding`` is the codec used."""
-    page_kind: PageKind = "html" if record.source_kind == "html" else "text"
-    text, encoding = decode_bytes(record.data, html=page_kind == "html")
-    return Page(text, page_kind, encoding)
+    text, encoding = decode_bytes(record.data, html=record.page_kind == "html")
+    return Page(text, record.page_kind, encoding)
 
 
 def decode_bytes(data: bytes, *, html: bool) -> tuple[str, str]:

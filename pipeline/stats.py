@@ -43,6 +43,8 @@ class RunStats:
     removed_by_rule: Counter[str] = field(default_factory=Counter)
     blocks_by_rule: Counter[str] = field(default_factory=Counter)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    #: Archive records that are not pages (WARC requests, images, redirects...), by reason.
+    skipped: Counter[str] = field(default_factory=Counter)
 
     def stage(self, name: str) -> StageStats:
         return self.stages[name]
@@ -70,6 +72,7 @@ class RunStats:
         self.removed_by_rule.update(other.removed_by_rule)
         self.blocks_by_rule.update(other.blocks_by_rule)
         self.errors.extend(other.errors)
+        self.skipped.update(other.skipped)
 
     @property
     def docs(self) -> int:
@@ -88,6 +91,7 @@ class RunStats:
         for name, values in data["stages"].items():
             stats.stages[name] = StageStats(**values)
         stats.errors = [(e["source_path"], e["error"]) for e in data["errors"]]
+        stats.skipped.update(data["skipped"])
         return stats
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,4 +115,5 @@ class RunStats:
                 for name, s in self.stages.items()
             },
             "errors": [{"source_path": p, "error": e} for p, e in sorted(self.errors)],
+            "skipped": dict(sorted(self.skipped.items())),
         }

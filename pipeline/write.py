@@ -26,6 +26,8 @@ BLOCKS = "blocks"
 MANIFEST = "manifest.json"
 #: Prefix of the footer metadata keys this package writes.
 METADATA_PREFIX = "corpus_clean."
+#: Documents per Parquet row group while a shard is written: a few MB of blocks.
+BATCH_DOCS = 256
 
 REMOVED_TYPE = pa.struct([pa.field(c.value, pa.int32(), nullable=False) for c in Category])
 
@@ -48,6 +50,10 @@ DOCUMENT_SCHEMA = pa.schema(
         pa.field("chars_in", pa.int32(), nullable=False),
         pa.field("chars_out", pa.int32(), nullable=False),
         pa.field("removed", REMOVED_TYPE, nullable=False),
+        # Where an archive's page came from: byte offset, record id, capture time (WARC, JSONL).
+        pa.field("source_offset", pa.int64()),
+        pa.field("source_id", pa.string()),
+        pa.field("fetch_date", pa.string()),
     ]
 )
 
@@ -89,6 +95,9 @@ def document_row(doc: Doc) -> dict[str, Any]:
         "chars_in": doc.chars_in,
         "chars_out": doc.chars_out,
         "removed": {c.value: removed[c] for c in Category},
+        "source_offset": doc.source_offset,
+        "source_id": doc.source_id,
+        "fetch_date": doc.fetch_date,
     }
 
 
@@ -135,21 +144,79 @@ def shard_paths(out: Path, shard: str) -> tuple[Path, Path]:
     return out / DOCUMENTS / f"{shard}.parquet", out / BLOCKS / f"{shard}.parquet"
 
 
-def write_shard(docs: list[Doc], out: Path, shard: str, provenance: Mapping[str, str]) -> None:
-    """Write a shard's blocks then documents file, each atomically.
+class ShardWriter:
+    """Writes one shard's documents and blocks while it is cleaned, a row group every
+    ``batch_docs`` documents, so memory holds one batch whatever the shard's size.
 
-    The documents file is written last: a shard is complete when it exists.
+    Both files grow under hidden temporary names; :meth:`finish` renames the blocks
+    file, then the documents file, into place (a shard is complete when its
+    documents file exists). Leaving the ``with`` block without ``finish`` (an
+    exception) deletes the temporary files.
+
+    Example::
+
+        with ShardWriter(out, "part-00000", provenance) as writer:
+            for record in records:
+                writer.add(pipe.clean(record))
+            writer.finish()
     """
-    documents_path, blocks_path = shard_paths(out, shard)
-    metadata = provenance_metadata(provenance)
-    write_table_atomic(blocks_table(docs).replace_schema_metadata(metadata), blocks_path)
-    write_table_atomic(documents_table(docs).replace_schema_metadata(metadata), documents_path)
+
+    def __init__(
+        self, out: Path, shard: str, provenance: Mapping[str, str], batch_docs: int = BATCH_DOCS
+    ) -> None:
+        self.paths = shard_paths(out, shard)
+        metadata = provenance_metadata(provenance)
+        schemas = (DOCUMENT_SCHEMA.with_metadata(metadata), BLOCK_SCHEMA.with_metadata(metadata))
+        self.temporary = tuple(_temporary_path(path) for path in self.paths)
+        for path in self.temporary:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.writers = [
+            pq.ParquetWriter(t, schema, compression="zstd")
+            for t, schema in zip(self.temporary, schemas, strict=True)
+        ]
+        self.batch_docs = batch_docs
+        self.pending: list[Doc] = []
+
+    def add(self, doc: Doc) -> None:
+        self.pending.append(doc)
+        if len(self.pending) >= self.batch_docs:
+            self._flush()
+
+    def finish(self) -> None:
+        """Write what is pending, close both files and rename them into place, documents last."""
+        self._flush()
+        for writer in self.writers:
+            writer.close()
+        documents, blocks = self.paths
+        documents_tmp, blocks_tmp = self.temporary
+        blocks_tmp.replace(blocks)
+        documents_tmp.replace(documents)
+
+    def _flush(self) -> None:
+        if self.pending:
+            documents, blocks = self.writers
+            documents.write_table(documents_table(self.pending))
+            blocks.write_table(blocks_table(self.pending))
+            self.pending = []
+
+    def __enter__(self) -> ShardWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for writer in self.writers:
+            writer.close()
+        for path in self.temporary:
+            path.unlink(missing_ok=True)
+
+
+def _temporary_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
 def write_table_atomic(table: pa.Table, path: Path) -> None:
     """Write ``table`` to a hidden temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = _temporary_path(path)
     try:
         pq.write_table(table, tmp, compression="zstd")
         tmp.replace(path)

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pandas as pd
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from pipeline.batch import RunConfig, RunResult, run
 from pipeline.model import Doc, Record, SourceKind
@@ -39,7 +43,8 @@ BAD_INPUTS: dict[str, str] = {
     "empty.txt": "empty",
     "blank.txt": "empty",
     "truncated.txt.gz": "gzip",
-    "export.jsonl": "not supported",
+    "broken.jsonl": "not valid JSON",
+    "truncated.warc.gz": "corrupt or truncated WARC",
     "deep.html": "nested deeper",
 }
 #: Inputs of ``mixed_run`` that must clean: relative path -> the kind sniffed or named.
@@ -161,6 +166,43 @@ def truncated_gzip(payload: bytes) -> bytes:
     return full[: len(full) // 2]
 
 
+@dataclass(frozen=True)
+class Response:
+    """An HTTP response to write into a test WARC."""
+
+    url: str
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: str = "200 OK"
+    date: str = "2025-05-01T10:00:00Z"
+
+
+def warc_bytes(responses: Iterable[Response], *, gzipped: bool = True, request_records: bool = True) -> bytes:
+    """A WARC file: a warcinfo record, then each response (each after its request record)."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=gzipped)
+    writer.write_record(writer.create_warcinfo_record("test.warc", {"software": "tests"}))
+    for response in responses:
+        dated = {"WARC-Date": response.date}
+        if request_records:
+            request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.com")], is_http_request=True)
+            writer.write_record(_record(writer, response.url, "request", request, b"", dated=dated))
+        headers = StatusAndHeaders(
+            response.status, [("Content-Type", response.content_type)], protocol="HTTP/1.1"
+        )
+        writer.write_record(_record(writer, response.url, "response", headers, response.body, dated=dated))
+    return buffer.getvalue()
+
+
+def _record(
+    writer: WARCWriter, url: str, kind: str, headers: StatusAndHeaders, body: bytes, *, dated: dict[str, str]
+) -> Any:
+    """A WARC record with its length given, so that warcio buffers nothing in temporary files."""
+    return writer.create_warc_record(
+        url, kind, payload=io.BytesIO(body), length=len(body), http_headers=headers, warc_headers_dict=dated
+    )
+
+
 def write_mixed_inputs(folder: Path) -> Path:
     """A copy of data/raw plus the bad and oddly named inputs above; returns ``folder``."""
     shutil.copytree(RAW, folder)
@@ -168,9 +210,9 @@ def write_mixed_inputs(folder: Path) -> Path:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blank.txt").write_bytes(b" \n\t\n  \n")
     (folder / "truncated.txt.gz").write_bytes(truncated_gzip(b"A line of a page that was cut short.\n" * 200))
-    (folder / "export.jsonl").write_text(
-        '{"url": "https://example.com/", "text": "hello"}\n', encoding="utf-8"
-    )
+    (folder / "broken.jsonl").write_text('{"url": "https://example.com/", "text": \n', encoding="utf-8")
+    whole = warc_bytes([Response("https://example.com/a", (PAGES / "article.html").read_bytes())])
+    (folder / "truncated.warc.gz").write_bytes(whole[: len(whole) // 2])
     (folder / "pages").mkdir()
     shutil.copy(PAGES / "article.html", folder / "pages" / "article.html")
     (folder / "notes.dat").write_text(

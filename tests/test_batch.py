@@ -9,8 +9,18 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
-from conftest import ARTICLE, BAD_INPUTS, GOOD_EXTRA_INPUTS, RAW, FinishedRun, write_mixed_inputs
+from conftest import (
+    ARTICLE,
+    BAD_INPUTS,
+    GOOD_EXTRA_INPUTS,
+    RAW,
+    FinishedRun,
+    Response,
+    warc_bytes,
+    write_mixed_inputs,
+)
 
 from pipeline import batch
 from pipeline.batch import RunConfig, RunResult, run
@@ -18,7 +28,7 @@ from pipeline.model import Page, Record
 from pipeline.read import InputFile, decode, find_inputs, read_records
 from pipeline.rules import default_rules_dir
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS
-from pipeline.write import read_provenance
+from pipeline.write import BATCH_DOCS, read_provenance
 
 
 def config(inputs: Path, out: Path, disable: tuple[str, ...] = ()) -> RunConfig:
@@ -325,3 +335,56 @@ def test_two_workers_give_the_same_rows_as_one(
     )
     assert one.manifest["removed_chars_by_rule"] == two.manifest["removed_chars_by_rule"]
     assert one.manifest["status"] == two.manifest["status"]
+
+
+# Archives: WARC and JSONL streamed through a run
+
+
+@pytest.fixture(scope="module")
+def archive_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A WARC of many small pages (more than one Parquet row group) and a JSONL export."""
+    folder = tmp_path_factory.mktemp("archives")
+    pages = [
+        Response(
+            f"https://site.example/{i}", f"<html><body><p>{ARTICLE} Page {i}.</p></body></html>".encode()
+        )
+        for i in range(BATCH_DOCS + 44)
+    ]
+    pages.append(Response("https://site.example/style.css", b"p{}", content_type="text/css"))
+    (folder / "crawl.warc.gz").write_bytes(warc_bytes(pages))
+    lines = [{"id": "doc-1", "url": "https://feed.example/1", "text": ARTICLE}, {"html": f"<p>{ARTICLE}</p>"}]
+    (folder / "export.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return folder
+
+
+def test_archives_stream_into_rows_with_their_provenance(archive_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    result = run(RunConfig((archive_corpus,), out, default_rules_dir()), workers=1)
+    docs = pd.read_parquet(out / "documents")
+    warc = docs[docs.source_kind == "warc"]
+    assert len(warc) == BATCH_DOCS + 44 and (warc.status == "ok").all()
+    assert warc.url.str.startswith("https://site.example/").all()
+    assert (warc.fetch_date == "2025-05-01T10:00:00Z").all()
+    assert warc.source_offset.is_monotonic_increasing and warc.source_offset.notna().all()
+    jsonl = docs[docs.source_kind == "jsonl"].sort_values("record")
+    assert jsonl.record.tolist() == [0, 1] and jsonl.source_id.fillna("").tolist() == ["doc-1", ""]
+    assert docs.doc_id.is_unique
+    assert result.manifest["skipped"] == {
+        "not HTML: text/css": 1,
+        "request record": BATCH_DOCS + 45,
+        "warcinfo record": 1,
+    }
+    # The shard was written a batch at a time: more than one row group, every row there.
+    parquet = pq.ParquetFile(next((out / "documents").glob("*.parquet")))
+    assert parquet.metadata.num_row_groups > 1 and parquet.metadata.num_rows == len(docs)
+
+
+def test_archive_runs_are_deterministic(archive_corpus: Path, tmp_path: Path) -> None:
+    runs = []
+    for name in ("a", "b"):
+        run(RunConfig((archive_corpus,), tmp_path / name, default_rules_dir()), workers=1)
+        runs.append(
+            (pd.read_parquet(tmp_path / name / "documents"), pd.read_parquet(tmp_path / name / "blocks"))
+        )
+    pd.testing.assert_frame_equal(runs[0][0], runs[1][0])
+    pd.testing.assert_frame_equal(runs[0][1], runs[1][1])
