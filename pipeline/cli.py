@@ -28,7 +28,8 @@ DEFAULT_OUT = Path("data/clean")
 FAILURES_SHOWN = 20
 #: Rows of each table ``compare`` prints.
 COMPARE_ROWS = 20
-#: The columns of changed documents that fit a terminal; ``doc_id`` is what ``--doc`` takes.
+#: The columns of the changed documents (the first table) that fit a terminal; ``doc_id``
+#: is what ``--doc`` takes.
 CHANGED_COLUMNS = ["doc_id", "change", "blocks_changed", "chars_delta", "source_path"]
 
 console = Console(stderr=True)
@@ -240,17 +241,11 @@ def compare_command(a: Path, b: Path, doc_id: str | None, changes_only: bool) ->
         out.print(f"[bold]{diff.source_path}[/]: {a} -> {b}", highlight=False)
         show(render_block_diff(records(diff.rows), changes_only=changes_only), out)
         return
-    documents = comparison.documents
-    counts = ", ".join(f"{n:,} {change}" for change, n in documents.change.value_counts().items())
-    out.print(f"[bold]{len(documents):,} documents[/]: {counts}", highlight=False)
-    out.print(f"kept chars: a {documents.chars_out_a.sum():,} -> b {documents.chars_out_b.sum():,}")
-    by_rule = comparison.by_rule
-    for title, frame in (
-        ("changed documents", comparison.changed[CHANGED_COLUMNS]),
-        ("characters removed per category", comparison.by_category),
-        ("rules whose removals changed", by_rule[by_rule.delta != 0]),
-        ("where the characters of changed blocks went", comparison.moves),
-    ):
+    out.print(comparison.summary(), highlight=False)
+    tables = comparison.tables()
+    title, changed = tables[0]
+    tables[0] = (title, changed[CHANGED_COLUMNS])
+    for title, frame in tables:
         out.print(frame_table(title, frame, COMPARE_ROWS) if len(frame) else f"{title}: none")
 
 

@@ -117,10 +117,25 @@ class Comparison:
         rows = block_pairs(_blocks_of(self.blocks_a, doc_id), _blocks_of(self.blocks_b, doc_id))
         return BlockDiff(doc_id, str(found.source_path.iloc[0]), rows)
 
+    def summary(self) -> str:
+        """One line: documents per change, and kept characters in ``a`` and ``b``."""
+        documents = self.documents
+        counts = ", ".join(f"{n:,} {change}" for change, n in documents.change.value_counts().items())
+        kept_a, kept_b = documents.chars_out_a.sum(), documents.chars_out_b.sum()
+        return f"{len(documents):,} documents: {counts}; kept chars: a {kept_a:,} -> b {kept_b:,}"
+
+    def tables(self) -> list[tuple[str, pd.DataFrame]]:
+        """The tables a comparison shows, titled: changed documents, removals per
+        category, the rules whose removals changed, and the moves."""
+        return [
+            ("changed documents", self.changed),
+            ("characters removed per category", self.by_category),
+            ("rules whose removals changed", self.by_rule[self.by_rule.delta != 0]),
+            ("where the characters of changed blocks went", self.moves),
+        ]
+
     def _repr_html_(self) -> str:
-        return comparison_html(
-            self.documents, self.changed, self.by_category, self.by_rule[self.by_rule.delta != 0], self.moves
-        )
+        return comparison_html(self.summary(), self.tables())
 
 
 def compare(a: Side, b: Side) -> Comparison:

@@ -241,33 +241,17 @@ def verdict(side: Mapping[str, Any]) -> str:
     return f"{side['category'] or 'unknown'} · {side['rule_id'] or '?'} · {side['detail'] or ''}"
 
 
-def comparison_html(
-    documents: pd.DataFrame,
-    changed: pd.DataFrame,
-    by_category: pd.DataFrame,
-    by_rule: pd.DataFrame,
-    moves: pd.DataFrame,
-) -> str:
-    """The HTML summary of a :class:`pipeline.compare.Comparison`: counts, then the
-    changed documents, characters removed per category and per rule, and the moves.
+def comparison_html(summary: str, tables: Iterable[tuple[str, pd.DataFrame]]) -> str:
+    """The HTML view of a :class:`pipeline.compare.Comparison`: its summary line, then
+    its titled tables.
 
     Example::
 
-        HTML(comparison_html(c.documents, c.changed, c.by_category, c.by_rule, c.moves))
+        HTML(comparison_html(c.summary(), c.tables()))
     """
-    counts = documents.change.value_counts()
-    summary = ", ".join(f"{n:,} {change}" for change, n in counts.items())
-    kept = documents[["chars_out_a", "chars_out_b"]].sum()
-    parts = [f"<style>{STYLE}</style>", '<div class="cc-page">']
-    parts.append(f'<p class="cc-head">{len(documents):,} documents: {escape(summary)}</p>')
-    parts.append(f'<p class="cc-meta">kept chars: a {kept.iloc[0]:,} → b {kept.iloc[1]:,}</p>')
-    for title, table in (
-        ("Changed documents", changed),
-        ("Characters removed per category", by_category),
-        ("Rules whose removals changed", by_rule),
-        ("Where the characters of changed blocks went", moves),
-    ):
-        parts.append(f'<p class="cc-head">{escape(title)}</p>')
+    parts = [f"<style>{STYLE}</style>", '<div class="cc-page">', f'<p class="cc-head">{escape(summary)}</p>']
+    for title, table in tables:
+        parts.append(f'<p class="cc-head">{escape(title[:1].upper() + title[1:])}</p>')
         parts.append(_table(table))
     parts.append("</div>")
     return "\n".join(parts)

@@ -213,17 +213,6 @@ def _temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
-def write_table_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to a hidden temporary file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temporary_path(path)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_json_atomic(data: Mapping[str, Any], path: Path) -> None:
     """Write ``data`` as indented JSON to ``path`` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)

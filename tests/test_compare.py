@@ -160,8 +160,9 @@ def test_comparison_html_shows_tables_and_escapes_everything() -> None:
     )
     by_rule = pd.DataFrame({"rule_id": [HOSTILE[1]], "category": ["nav"], "removed_a": [3], "removed_b": [1]})
     moves = pd.DataFrame({"from_category": [HOSTILE[2]], "to_category": [HOSTILE[3]], "chars": [2]})
-    rendered = comparison_html(documents, documents, by_rule, by_rule, moves)
-    assert_inert(rendered, HOSTILE[:4])
+    tables = [("changed", documents), ("by category", by_rule), ("by rule", by_rule), ("moves", moves)]
+    rendered = comparison_html(f"1 documents: {HOSTILE[4]}", tables)
+    assert_inert(rendered, HOSTILE)
     tree = lxml.html.fromstring(f"<div>{rendered}</div>")
     assert len(tree.findall(".//table")) == 4
 

@@ -18,9 +18,8 @@ from pipeline.rules import RuleSet
 from pipeline.write import (
     BLOCK_SCHEMA,
     DOCUMENT_SCHEMA,
-    documents_table,
+    ShardWriter,
     read_provenance,
-    write_table_atomic,
 )
 
 DOCUMENT_COLUMNS = [
@@ -72,9 +71,11 @@ def test_author_and_published_are_nullable_strings_that_round_trip(tmp_path: Pat
         return Doc(doc_id, f"{doc_id}.html", 0, "0" * 64, "html", author=author, published=published)
 
     docs = [doc("a", "Mara Lindqvist, Tomás Ferreira", "2021-03-03"), doc("b", None, None)]
-    path = tmp_path / "documents.parquet"
-    write_table_atomic(documents_table(docs), path)
-    table = pq.read_table(path)
+    with ShardWriter(tmp_path, "part-00000", {}) as writer:
+        for doc in docs:
+            writer.add(doc)
+        writer.finish()
+    table = pq.read_table(tmp_path / "documents" / "part-00000.parquet")
     for name in ("author", "published"):
         assert table.schema.field(name).type == pa.string()
         assert table.schema.field(name).nullable
@@ -172,13 +173,10 @@ def test_ok_rows_text_is_the_kept_blocks(mixed_run: FinishedRun) -> None:
         assert row.chars_out == mine.loc[mine["kept"], "text"].str.len().sum()
 
 
-def test_an_interrupted_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def write_half_then_fail(table: pa.Table, where: Path, **kwargs: object) -> None:
-        Path(where).write_bytes(b"PAR1 half a file")
+def test_an_interrupted_write_leaves_no_file(tmp_path: Path) -> None:
+    doc = Doc("a", "a.txt", 0, "0" * 64, "text")
+    writer = ShardWriter(tmp_path, "part-00000", {}, batch_docs=1)
+    with pytest.raises(OSError, match="disk full"), writer:
+        writer.add(doc)  # a row group written to the temporary files
         raise OSError("disk full")
-
-    monkeypatch.setattr(pq, "write_table", write_half_then_fail)
-    target = tmp_path / "documents" / "part-00000.parquet"
-    with pytest.raises(OSError, match="disk full"):
-        write_table_atomic(pa.table({"x": [1]}), target)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
