@@ -1,10 +1,17 @@
-"""Batch runs: plan input files into shards, clean each shard, write the manifest.
+"""Batch runs: plan the inputs into units, clean each unit, write the manifest.
 
-A shard (a slice of the sorted input files) is the unit of work: one worker
-cleans it and writes its ``documents``, ``blocks`` and ``stats`` files
-atomically. Its key hashes the input listing, the rules, the configuration
-and the version, so ``resume`` skips exactly the shards already written for
-the same run, and a rerun without ``resume`` starts clean.
+A unit of work is a group of small input files (at most ``UNIT_FILES`` files
+and about ``unit_bytes`` bytes) or one span of a large WARC or JSONL file
+(:mod:`pipeline.split`), so that two workers share a large file. One worker
+cleans a unit and writes its ``documents``, ``blocks`` and ``stats`` files
+under temporary names, renamed into place when complete. A unit's key hashes
+what it reads (paths, sizes, modification times, spans), the rules, the
+configuration and the version: ``resume`` skips exactly the units already
+written for the same run, and a rerun without ``resume`` starts clean.
+
+A unit whose worker died twice is written as error rows, one per file or
+span it held, saying so, and listed under ``failed_units`` in the manifest;
+``resume`` runs it again.
 """
 
 from __future__ import annotations
@@ -13,17 +20,19 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.executors import run_local
+from pipeline.executors import Executor, LocalExecutor, Report
 from pipeline.jsonl import JsonlFields
-from pipeline.read import DEFAULT_FIELDS, InputFile, find_inputs, read_records
+from pipeline.model import WHOLE_FILE, Record, Span
+from pipeline.read import DEFAULT_FIELDS, InputFile, file_kind, file_sha256, find_inputs, read_records
 from pipeline.rules import RuleSet, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline, start_up_objects_frozen
+from pipeline.split import FileIndex, index_archive
 from pipeline.stats import RunStats
 from pipeline.version import __version__
 from pipeline.write import (
@@ -36,13 +45,16 @@ from pipeline.write import (
     write_json_atomic,
 )
 
-#: Input files per shard: small enough that a killed run loses little and two
-#: workers share a few hundred pages evenly, large enough to keep the number
-#: of Parquet files low on corpora of millions of pages.
-SHARD_FILES = 200
-#: Input bytes per shard, so that a shard of large pages stays small in memory.
-SHARD_BYTES = 64 * 2**20
+#: Small input files per unit: few enough that a killed run loses little and two
+#: workers share a few hundred pages evenly, enough to keep the number of
+#: Parquet files low on corpora of millions of pages.
+UNIT_FILES = 200
+#: Input bytes per unit: about 800 pages of WARC.gz, 20 s of one core's work.
+UNIT_BYTES = 32 * 2**20
 STATS = "stats"
+ARCHIVE_KINDS = ("warc", "jsonl")
+
+OnProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +69,8 @@ class RunConfig:
     time_limit: float | None = DOC_TIME_LIMIT_SECONDS
     #: Field names of the pages in JSONL inputs.
     jsonl_fields: JsonlFields = DEFAULT_FIELDS
+    #: Input bytes per unit of work (see the module docstring).
+    unit_bytes: int = UNIT_BYTES
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -66,6 +80,7 @@ class RunConfig:
             "disable": list(self.disable),
             "time_limit": self.time_limit,
             "jsonl_fields": asdict(self.jsonl_fields),
+            "unit_bytes": self.unit_bytes,
         }
 
     def pipeline(self, rules: RuleSet) -> Pipeline:
@@ -74,42 +89,135 @@ class RunConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class Shard:
-    """A slice of the input files and the key that identifies its output."""
+class Part:
+    """What a unit reads of one input file: all of it, or one span of an archive's records.
+
+    ``sha256`` is known when the file was indexed; ``tracks_offsets`` says that its
+    records' offsets are positions in the file, which then drive the progress bar.
+    """
+
+    file: InputFile
+    size: int
+    span: Span = WHOLE_FILE
+    sha256: str | None = None
+    tracks_offsets: bool = False
+
+    def describe(self) -> str:
+        if self.span == WHOLE_FILE:
+            return self.file.source_path
+        return f"{self.file.source_path} (records from {self.span.first}, byte {self.span.start})"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of work: the parts it reads and the key that identifies its output."""
 
     name: str
-    files: tuple[InputFile, ...]
+    parts: tuple[Part, ...]
     key: str
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedUnit:
+    """A unit that could not be cleaned, and why."""
+
+    name: str
+    inputs: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a run is about to do: its units and input bytes, and those already done
+    (reused by ``resume``) with their documents."""
+
+    units: int
+    input_bytes: int
+    reused_units: int
+    reused_bytes: int
+    reused_docs: int
 
 
 @dataclass(slots=True)
 class RunResult:
-    """What a finished run did: its stats, and shards cleaned or reused."""
+    """What a finished run did: its stats, and units cleaned, reused or failed."""
 
     stats: RunStats
-    shards_cleaned: int = 0
-    shards_reused: int = 0
+    units_cleaned: int = 0
+    units_reused: int = 0
+    failed: list[FailedUnit] = field(default_factory=list)
+    input_bytes: int = 0
+    reused_bytes: int = 0
+    reused_docs: int = 0
     seconds: float = 0.0
     manifest: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def docs_per_second(self) -> float:
+        """Documents cleaned (not reused) per second of the run."""
+        return (self.stats.docs - self.reused_docs) / self.seconds if self.seconds else 0.0
 
-def plan_shards(files: Sequence[InputFile], run_key: str) -> list[Shard]:
-    """Group sorted input files into shards of bounded count and size."""
-    groups: list[list[tuple[InputFile, str]]] = [[]]
-    size = 0
-    for item in files:
-        item_size, signature = _stat(item.path)
-        if groups[-1] and (len(groups[-1]) >= SHARD_FILES or size + item_size > SHARD_BYTES):
+    @property
+    def bytes_per_second(self) -> float:
+        """Input bytes cleaned (not reused) per second of the run."""
+        return (self.input_bytes - self.reused_bytes) / self.seconds if self.seconds else 0.0
+
+
+def plan_units(
+    files: Sequence[InputFile], run_key: str, unit_bytes: int = UNIT_BYTES, executor: Executor | None = None
+) -> list[Unit]:
+    """Group the sorted input files into units; large archives are indexed (on
+    ``executor``) and cut into spans of about ``unit_bytes``."""
+    sizes = [_stat(item.path) for item in files]
+    large = [i for i, (size, _) in enumerate(sizes) if size > unit_bytes and _is_archive(files[i])]
+    jobs = [(files[i].path, unit_bytes) for i in large]
+    indexed = (executor or LocalExecutor()).map(_index_job, jobs)
+    indexes = {i: outcome.value for i, outcome in zip(large, indexed, strict=True) if outcome.ok}
+    groups: list[list[tuple[Part, str]]] = [[]]
+    for i, item in enumerate(files):
+        size, signature = sizes[i]
+        index = indexes.get(i)
+        if index is not None:
+            groups.extend([(part, signature)] for part in _parts(item, size, index))
             groups.append([])
-            size = 0
-        groups[-1].append((item, signature))
-        size += item_size
-    return [_shard(i, group, run_key) for i, group in enumerate(groups) if group]
+            continue
+        group_bytes = sum(part.size for part, _ in groups[-1])
+        if groups[-1] and (len(groups[-1]) >= UNIT_FILES or group_bytes + size > unit_bytes):
+            groups.append([])
+        groups[-1].append((Part(item, size), signature))
+    named = [group for group in groups if group]
+    return [_unit(i, group, run_key) for i, group in enumerate(named)]
+
+
+def _is_archive(item: InputFile) -> bool:
+    try:
+        return file_kind(item.path) in ARCHIVE_KINDS
+    except OSError:
+        return False
+
+
+def _index_job(job: tuple[Path, int], report: Report) -> FileIndex:
+    path, unit_bytes = job
+    kind = file_kind(path)
+    return index_archive(path, kind, unit_bytes)
+
+
+def _parts(item: InputFile, size: int, index: FileIndex) -> list[Part]:
+    """One part per span of an indexed archive, each with its share of the file's bytes."""
+    ends = [span.start for span in index.spans[1:]] + [size]
+    return [
+        Part(item, end - span.start, span, index.sha256, index.offsets_in_file)
+        for span, end in zip(index.spans, ends, strict=True)
+    ]
 
 
 def _stat(path: Path) -> tuple[int, str]:
     """Size, and size with modification time: what tells that a file changed since its
-    shard was written."""
+    unit was written."""
     try:
         stat = path.stat()
     except OSError:
@@ -117,112 +225,177 @@ def _stat(path: Path) -> tuple[int, str]:
     return stat.st_size, f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _shard(index: int, files: list[tuple[InputFile, str]], run_key: str) -> Shard:
+def _unit(index: int, parts: list[tuple[Part, str]], run_key: str) -> Unit:
     digest = hashlib.sha256(run_key.encode())
-    for item, signature in files:
-        digest.update(f"\0{item.root}\0{item.source_path}\0{signature}".encode())
-    return Shard(f"part-{index:05d}", tuple(item for item, _ in files), digest.hexdigest())
+    for part, signature in parts:
+        span = part.span
+        where = f"{part.file.root}\0{part.file.source_path}\0{signature}"
+        digest.update(f"{where}\0{span.first}:{span.start}:{span.records}".encode())
+    return Unit(f"part-{index:05d}", tuple(part for part, _ in parts), digest.hexdigest())
 
 
 def run(
     config: RunConfig,
     *,
     workers: int = 1,
+    executor: Executor | None = None,
     resume: bool = False,
-    on_planned: Callable[[int], None] | None = None,
-    on_files_done: Callable[[int], None] | None = None,
+    on_planned: Callable[[Plan], None] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> RunResult:
     """Clean every input of ``config`` into ``config.out``; see the module docstring.
 
-    ``on_planned(total)`` is called once with the number of input files, and
-    ``on_files_done(n)`` as shards finish with the number of input files they
-    held (reused shards included), to drive a progress display.
+    Units run on ``executor`` (default: a :class:`LocalExecutor` of ``workers``
+    processes). ``on_planned(plan)`` is called once the inputs are planned, and
+    ``on_progress(documents, input_bytes)`` as units advance, to drive a progress
+    display. Paths are made absolute first, for workers that start elsewhere.
     """
     started = time.perf_counter()
+    executor = executor or LocalExecutor(workers)
+    config = replace(
+        config,
+        inputs=tuple(p.absolute() for p in config.inputs),
+        out=config.out.absolute(),
+        rules_dir=config.rules_dir.absolute(),
+    )
     rules = load_rules(config.rules_dir)
     config.pipeline(rules)  # fail now on a bad stage name or time limit
     files = find_inputs(config.inputs)
-    if on_planned:
-        on_planned(len(files))
     described = config.describe()
     run_key = json.dumps(
         [__version__, rules.sha256, *(described[k] for k in ("disable", "time_limit", "jsonl_fields"))]
     )
-    shards = plan_shards(files, run_key)
-    _remove_stale_outputs(config.out, shards, keep_finished=resume)
+    units = plan_units(files, run_key, config.unit_bytes, executor)
+    _remove_stale_outputs(config.out, units, keep_finished=resume)
     provenance = {
         "version": __version__,
         "rules_sha256": rules.sha256,
-        "config": json.dumps(config.describe(), sort_keys=True),
+        "config": json.dumps(described, sort_keys=True),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    todo = [s for s in shards if not (resume and _is_finished(config.out, s))]
-    if on_files_done:
-        on_files_done(sum(len(s.files) for s in shards) - sum(len(s.files) for s in todo))
-    jobs = [(shard, config, provenance) for shard in todo]
-    done = (lambda i: on_files_done(len(todo[i].files))) if on_files_done else None
-    run_local(_clean_shard_job, jobs, workers=workers, on_done=done)
-    result = RunResult(RunStats(), len(todo), len(shards) - len(todo))
-    for shard in shards:
-        result.stats.merge(_read_shard_stats(config.out, shard))
+    todo = [u for u in units if not (resume and _is_finished(config.out, u))]
+    reused = [u for u in units if u not in todo]
+    result = RunResult(
+        RunStats(),
+        len(todo),
+        len(reused),
+        input_bytes=sum(u.size for u in units),
+        reused_bytes=sum(u.size for u in reused),
+        reused_docs=sum(_read_unit_stats(config.out, u).docs for u in reused),
+    )
+    if on_planned:
+        plan = Plan(len(units), result.input_bytes, len(reused), result.reused_bytes, result.reused_docs)
+        on_planned(plan)
+    jobs = [(unit, config, provenance) for unit in todo]
+    outcomes = executor.map(clean_unit, jobs, on_progress=on_progress)
+    for unit, outcome in zip(todo, outcomes, strict=True):
+        if not outcome.ok:
+            reason = outcome.failure or "unknown failure"
+            result.failed.append(_write_failed_unit(unit, config, provenance, reason))
+    for unit in units:
+        result.stats.merge(_read_unit_stats(config.out, unit))
+    result.units_cleaned -= len(result.failed)
     result.seconds = time.perf_counter() - started
-    result.manifest = _manifest(config, provenance, files, shards, result)
+    result.manifest = _manifest(config, provenance, files, units, result)
     write_json_atomic(result.manifest, config.out / MANIFEST)
     return result
 
 
-def _clean_shard_job(job: tuple[Shard, RunConfig, dict[str, str]]) -> None:
-    clean_shard(*job)
-
-
-def clean_shard(shard: Shard, config: RunConfig, provenance: dict[str, str]) -> None:
-    """Clean one shard and write its stats, blocks and documents files (documents last)."""
+def clean_unit(job: tuple[Unit, RunConfig, dict[str, str]], report: Report) -> None:
+    """Clean one unit and write its stats, blocks and documents files (documents last),
+    reporting documents and input bytes as it goes."""
+    unit, config, provenance = job
     pipe = config.pipeline(load_rules(config.rules_dir))
     skipped: Counter[str] = Counter()
-    with ShardWriter(config.out, shard.name, {**provenance, "shard_key": shard.key}) as writer:
+    with ShardWriter(config.out, unit.name, {**provenance, "unit_key": unit.key}) as writer:
         with start_up_objects_frozen():
-            for item in shard.files:
-                for record in read_records(item, config.jsonl_fields, skipped):
+            for part in unit.parts:
+                reported = 0
+                for record in _part_records(part, config, skipped):
                     writer.add(pipe.clean(record))
+                    advanced = _bytes_read(part, record) - reported
+                    report(1, advanced)
+                    reported += advanced
+                report(0, part.size - reported)
         stats = pipe.take_stats()
         stats.skipped.update(skipped)
-        write_json_atomic({"key": shard.key, "stats": stats.to_dict()}, _stats_path(config.out, shard))
+        write_json_atomic({"key": unit.key, "stats": stats.to_dict()}, _stats_path(config.out, unit))
         writer.finish()
 
 
-def _stats_path(out: Path, shard: Shard) -> Path:
-    return out / STATS / f"{shard.name}.json"
+def _part_records(part: Part, config: RunConfig, skipped: Counter[str]) -> Iterator[Record]:
+    return read_records(part.file, config.jsonl_fields, skipped, span=part.span, sha256=part.sha256)
 
 
-def _is_finished(out: Path, shard: Shard) -> bool:
-    documents, blocks = shard_paths(out, shard.name)
-    if not (documents.exists() and blocks.exists() and _stats_path(out, shard).exists()):
+def _bytes_read(part: Part, record: Record) -> int:
+    """How far into the part its reading has come, as far as the record tells."""
+    if not part.tracks_offsets or record.source_offset is None:
+        return 0
+    return min(max(record.source_offset - part.span.start, 0), part.size)
+
+
+def _write_failed_unit(unit: Unit, config: RunConfig, provenance: dict[str, str], reason: str) -> FailedUnit:
+    """Write a failed unit as error rows, one per part, that ``resume`` does not reuse."""
+    pipe = config.pipeline(load_rules(config.rules_dir))
+    unit_provenance = {**provenance, "unit_key": f"failed:{unit.key}"}
+    with ShardWriter(config.out, unit.name, unit_provenance) as writer:
+        for part in unit.parts:
+            writer.add(pipe.clean(_failed_record(part, reason)))
+        write_json_atomic(
+            {"key": f"failed:{unit.key}", "stats": pipe.take_stats().to_dict()}, _stats_path(config.out, unit)
+        )
+        writer.finish()
+    return FailedUnit(unit.name, tuple(part.describe() for part in unit.parts), reason)
+
+
+def _failed_record(part: Part, reason: str) -> Record:
+    """The error record standing for the documents of a part that could not be cleaned."""
+    try:
+        sha, kind = part.sha256 or file_sha256(part.file.path), file_kind(part.file.path)
+    except OSError:
+        sha, kind = "", "text"
+    which = "" if part.span == WHOLE_FILE else f"records from {part.span.first} on: "
+    error = f"{which}not cleaned: {reason}; corpus-clean run --resume tries again"
+    path, span = part.file.source_path, part.span
+    return Record(path, span.first, sha, kind, error=error, source_offset=span.start)
+
+
+def _stats_path(out: Path, unit: Unit) -> Path:
+    return out / STATS / f"{unit.name}.json"
+
+
+def _is_finished(out: Path, unit: Unit) -> bool:
+    documents, blocks = shard_paths(out, unit.name)
+    if not (documents.exists() and blocks.exists() and _stats_path(out, unit).exists()):
         return False
     try:
-        return read_provenance(documents).get("shard_key") == shard.key
+        return read_provenance(documents).get("unit_key") == unit.key
     except OSError:
         return False
 
 
-def _read_shard_stats(out: Path, shard: Shard) -> RunStats:
-    stored = json.loads(_stats_path(out, shard).read_text(encoding="utf-8"))
+def _read_unit_stats(out: Path, unit: Unit) -> RunStats:
+    stored = json.loads(_stats_path(out, unit).read_text(encoding="utf-8"))
     return RunStats.from_dict(stored["stats"])
 
 
-def _remove_stale_outputs(out: Path, shards: Sequence[Shard], *, keep_finished: bool) -> None:
-    """Delete shard files this run will not write (or, without resume, all of them)."""
-    wanted = {s.name for s in shards if keep_finished and _is_finished(out, s)}
+def _remove_stale_outputs(out: Path, units: Sequence[Unit], *, keep_finished: bool) -> None:
+    """Delete unit files this run will not write (or, without resume, all of them), and
+    the temporary files of a run that was killed."""
+    wanted = {u.name for u in units if keep_finished and _is_finished(out, u)}
     for folder, pattern in ((DOCUMENTS, "*.parquet"), (BLOCKS, "*.parquet"), (STATS, "*.json")):
         for path in (out / folder).glob(pattern):
             if path.name.split(".", 1)[0] not in wanted:
                 path.unlink()
+        for path in (out / folder).glob(".*.tmp"):
+            path.unlink(missing_ok=True)
 
 
 def _manifest(
     config: RunConfig,
     provenance: dict[str, str],
     files: Sequence[InputFile],
-    shards: Sequence[Shard],
+    units: Sequence[Unit],
     result: RunResult,
 ) -> dict[str, Any]:
     return {
@@ -231,9 +404,13 @@ def _manifest(
         "created": provenance["created"],
         "config": config.describe(),
         "input_files": len(files),
-        "shards": len(shards),
-        "shards_cleaned": result.shards_cleaned,
-        "shards_reused": result.shards_reused,
+        "units": len(units),
+        "units_cleaned": result.units_cleaned,
+        "units_reused": result.units_reused,
+        "units_failed": len(result.failed),
+        "failed_units": [asdict(failed) for failed in result.failed],
+        "input_bytes": result.input_bytes,
         "seconds": round(result.seconds, 3),
+        "docs_per_second": round(result.docs_per_second, 2),
         **result.stats.to_dict(),
     }

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from pipeline.api import clean_file, explain, records
-from pipeline.batch import RunConfig, RunResult, run
+from pipeline.batch import UNIT_BYTES, Plan, RunConfig, RunResult, run
 from pipeline.compare import compare
 from pipeline.errors import PipelineError
+from pipeline.executors import LocalExecutor, RayExecutor
 from pipeline.inspect import frame_table, print_diff, render_block_diff, render_rows, show
 from pipeline.jsonl import JsonlFields
 from pipeline.rules import default_rules_dir, load_rules
@@ -61,7 +71,28 @@ def main() -> None:
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores)."
 )
-@click.option("--resume", is_flag=True, help="Skip shards already written by the same run.")
+@click.option("--resume", is_flag=True, help="Skip units already written by the same run.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run units in local worker processes, or as Ray tasks (pip install 'corpus-clean[ray]').",
+)
+@click.option(
+    "--address",
+    default=None,
+    metavar="ADDR",
+    help="Ray cluster to join (e.g. ray://head:10001 or auto); default: start Ray here.",
+)
+@click.option(
+    "--unit-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=UNIT_BYTES / 2**20,
+    show_default=True,
+    metavar="MB",
+    help="Input per unit of work: small files are grouped, large WARC/JSONL files cut, to about this size.",
+)
 @click.option("--disable", multiple=True, metavar="STAGE", help="Turn a stage off by name (repeatable).")
 @click.option(
     "--time-limit",
@@ -97,6 +128,9 @@ def run_command(
     rules_dir: Path | None,
     workers: int | None,
     resume: bool,
+    executor: str,
+    address: str | None,
+    unit_mb: float,
     disable: tuple[str, ...],
     time_limit: float,
     jsonl_html: str,
@@ -124,56 +158,102 @@ def run_command(
         disable,
         time_limit or None,
         JsonlFields(jsonl_html, jsonl_text, jsonl_url, jsonl_id),
+        unit_bytes=max(1, round(unit_mb * 2**20)),
     )
+    n_workers = workers or os.cpu_count() or 1
+    runner = RayExecutor(address, n_workers) if executor == "ray" else LocalExecutor(n_workers)
     try:
-        with _progress() as progress:
-            task = progress.add_task("cleaning", total=None)
+        with RunDisplay() as display:
             result = run(
                 config,
-                workers=workers or os.cpu_count() or 1,
+                executor=runner,
                 resume=resume,
-                on_planned=lambda total: progress.update(task, total=total),
-                on_files_done=lambda n: progress.advance(task, n),
+                on_planned=display.planned,
+                on_progress=display.advanced,
             )
-    except (PipelineError, ValueError) as exc:
+    except (PipelineError, ValueError, ImportError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print_summary(result, out)
+    if result.failed:
+        raise click.ClickException(
+            f"{len(result.failed)} unit(s) failed (listed above and in {out / MANIFEST}); "
+            "rerun with --resume to try them again"
+        )
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
+class RunDisplay:
+    """The live progress bar of a run: input bytes done, documents, docs/s and MB/s of
+    the documents cleaned so far (not those reused by --resume)."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("cleaning"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[docs]:>9,} docs  {task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("cleaning", total=None, docs=0, rate="")
+        self.started = time.monotonic()
+        self.docs = self.cleaned_docs = self.cleaned_bytes = 0
+
+    def planned(self, plan: Plan) -> None:
+        self.started = time.monotonic()
+        self.docs = plan.reused_docs
+        self.progress.update(self.task, total=plan.input_bytes, completed=plan.reused_bytes, docs=self.docs)
+
+    def advanced(self, docs: int, input_bytes: int) -> None:
+        self.docs += docs
+        self.cleaned_docs += docs
+        self.cleaned_bytes += input_bytes
+        seconds = max(time.monotonic() - self.started, 1e-9)
+        rate = f"{self.cleaned_docs / seconds:,.1f} docs/s  {self.cleaned_bytes / seconds / 1e6:,.2f} MB/s"
+        self.progress.update(self.task, advance=input_bytes, docs=self.docs, rate=rate)
+
+    def __enter__(self) -> RunDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
 
 
 def _print_summary(result: RunResult, out: Path) -> None:
+    console.print(_summary_table(result, out))
     stats = result.stats
-    rate = stats.docs / result.seconds if result.seconds else 0.0
-    console.print(
-        f"[bold]{stats.docs:,} documents[/] in {result.seconds:.1f} s ({rate:,.1f} docs/s) -> {out}"
-        f"  (shards: {result.shards_cleaned} cleaned, {result.shards_reused} reused)"
-    )
-    console.print(_status_table(result.manifest))
     if stats.errors:
         console.print(f"[bold red]{len(stats.errors)} input(s) could not be cleaned:[/]")
         for path, error in sorted(stats.errors)[:FAILURES_SHOWN]:
             console.print(f"  {path}: {error}", markup=False)
         if len(stats.errors) > FAILURES_SHOWN:
             console.print(f"  ... and {len(stats.errors) - FAILURES_SHOWN} more in {out / MANIFEST}")
+    for failed in result.failed:
+        console.print(f"[bold red]unit {failed.name} failed:[/] {escape(failed.reason)}")
+        for name in failed.inputs:
+            console.print(f"  {name}", markup=False)
 
 
-def _status_table(manifest: dict[str, object]) -> Table:
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("status")
-    table.add_column("docs", justify="right")
-    for status, count in dict(manifest["status"]).items():  # type: ignore[call-overload]
-        table.add_row(status, f"{count:,}")
+def _summary_table(result: RunResult, out: Path) -> Table:
+    """The end-of-run table: documents by status, skipped records, units, speed."""
+    stats = result.stats
+    table = Table(title=f"corpus-clean run -> {escape(str(out))}", show_header=False, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("detail")
+    statuses = ", ".join(f"{status} {count:,}" for status, count in sorted(stats.status.items()))
+    table.add_row("documents", f"{stats.docs:,}", statuses)
+    skipped = ", ".join(f"{reason} {n:,}" for reason, n in stats.skipped.most_common(3))
+    table.add_row("records skipped", f"{sum(stats.skipped.values()):,}", escape(skipped))
+    table.add_row("input", f"{result.input_bytes / 1e6:,.1f} MB", f"{result.manifest['input_files']:,} files")
+    units = f"{result.units_cleaned} cleaned, {result.units_reused} reused, {len(result.failed)} failed"
+    table.add_row("units", f"{result.manifest['units']:,}", units)
+    table.add_row("chars kept", f"{stats.chars_out / max(stats.chars_in, 1):.1%}", f"of {stats.chars_in:,}")
+    speed = f"{result.docs_per_second:,.1f} docs/s, {result.bytes_per_second / 1e6:,.2f} MB/s"
+    table.add_row("time", f"{result.seconds:,.1f} s", speed)
     return table
 
 
@@ -306,6 +386,17 @@ def stats_command(directory: Path, as_json: bool) -> None:
     out.print(_status_table(manifest))
     out.print(_removed_table("category", manifest["removed_chars_by_category"], chars_in))
     out.print(_removed_table("rule", manifest["removed_chars_by_rule"], chars_in, limit=15))
+    for failed in manifest.get("failed_units", []):
+        out.print(f"[bold red]unit {failed['name']} failed:[/] {escape(failed['reason'])}")
+
+
+def _status_table(manifest: dict[str, object]) -> Table:
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("status")
+    table.add_column("docs", justify="right")
+    for status, count in dict(manifest["status"]).items():  # type: ignore[call-overload]
+        table.add_row(status, f"{count:,}")
+    return table
 
 
 def _removed_table(what: str, removed: dict[str, int], chars_in: int, limit: int | None = None) -> Table:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pipeline.errors import size_text
-from pipeline.model import PageKind, Record
+from pipeline.model import WHOLE_FILE, PageKind, Record, Span
 
 GZIP_MAGIC = b"\x1f\x8b"
 ByteStream = gzip.GzipFile | BinaryIO
@@ -53,13 +54,17 @@ def jsonl_records(
     fields: JsonlFields,
     skipped: Counter[str],
     max_bytes: int,
+    span: Span = WHOLE_FILE,
 ) -> Iterator[Record]:
-    """The pages of the JSONL file at ``path``, as the module docstring says."""
+    """The pages of the JSONL file at ``path`` (of its ``span`` of lines; a span past the
+    start needs a plain file), as the module docstring says."""
     template = Record(source_path, 0, sha256, "jsonl")
-    index = offset = 0
+    index, offset = span.first, span.start
+    end = math.inf if span.records is None else span.first + span.records
     with _open(path) as stream:
+        stream.seek(offset)
         try:
-            while line := stream.readline(max_bytes + 1):
+            while index < end and (line := stream.readline(max_bytes + 1)):
                 where = replace(template, record=index, source_offset=offset)
                 length = len(line)
                 if length > max_bytes and not line.endswith(b"\n"):

@@ -63,6 +63,20 @@ SourceKind = Literal["html", "text", "warc", "jsonl"]
 PageKind = Literal["html", "text"]
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """``records`` consecutive records of an archive file (None: to its end), the first
+    of them record ``first``, starting at byte ``start``: the slice of a large WARC or
+    JSONL file that one worker cleans (see :mod:`pipeline.split`)."""
+
+    first: int
+    start: int
+    records: int | None = None
+
+
+WHOLE_FILE = Span(0, 0)
+
+
 @dataclass(slots=True, frozen=True)
 class Record:
     """Raw bytes of one input document and where they came from.

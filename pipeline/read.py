@@ -32,7 +32,7 @@ from bs4 import UnicodeDammit
 
 from pipeline.errors import InputError, size_text
 from pipeline.jsonl import JsonlFields, jsonl_records
-from pipeline.model import Page, Record, SourceKind
+from pipeline.model import WHOLE_FILE, Page, Record, SourceKind, Span
 from pipeline.warc import warc_records
 
 #: Largest input accepted, after decompression. Past it a file becomes an error
@@ -182,23 +182,35 @@ def _is_hidden(path: Path, root: Path) -> bool:
 
 
 def read_records(
-    item: InputFile, fields: JsonlFields = DEFAULT_FIELDS, skipped: Counter[str] | None = None
+    item: InputFile,
+    fields: JsonlFields = DEFAULT_FIELDS,
+    skipped: Counter[str] | None = None,
+    *,
+    span: Span = WHOLE_FILE,
+    sha256: str | None = None,
 ) -> Iterator[Record]:
     """The records of one input file: one for a page, one per page of a WARC or JSONL
-    file (streamed), an error record for a bad file. Archive records that are not
-    pages are counted in ``skipped`` by reason."""
+    file (streamed; only those of ``span`` when given), an error record for a bad file.
+    Archive records that are not pages are counted in ``skipped`` by reason.
+    ``sha256`` is the file's hash when already known (an indexed archive)."""
     path = item.source_path
     try:
-        kind = _kind_from_name(item.path.name) or sniff_kind(_head(item.path))
+        kind = file_kind(item.path)
         if kind in ("warc", "jsonl"):
-            sha = file_sha256(item.path)
+            sha = sha256 or file_sha256(item.path)
     except OSError as exc:
         yield _error_record(path, "", "text", f"cannot read file: {exc.strerror or exc}")
         return
     if kind in ("warc", "jsonl"):
-        yield from _archive_records(item, kind, sha, fields, skipped if skipped is not None else Counter())
+        counter = skipped if skipped is not None else Counter()
+        yield from _archive_records(item, kind, sha, fields=fields, skipped=counter, span=span)
     else:
         yield _page_record(item, kind)
+
+
+def file_kind(path: Path) -> SourceKind:
+    """What a file holds: from its name's extension, else sniffed from its first bytes."""
+    return _kind_from_name(path.name) or sniff_kind(_head(path))
 
 
 def _page_record(item: InputFile, kind: SourceKind) -> Record:
@@ -219,25 +231,37 @@ def _page_record(item: InputFile, kind: SourceKind) -> Record:
 
 
 def _archive_records(
-    item: InputFile, kind: SourceKind, sha: str, fields: JsonlFields, skipped: Counter[str]
+    item: InputFile,
+    kind: SourceKind,
+    sha: str,
+    *,
+    fields: JsonlFields,
+    skipped: Counter[str],
+    span: Span,
 ) -> Iterator[Record]:
     """The pages of a WARC or JSONL file, streamed; an error record when it holds nothing."""
     path = item.source_path
     seen: Counter[str] = Counter()
     if kind == "warc":
         records = warc_records(
-            item.path, source_path=path, sha256=sha, skipped=seen, max_bytes=MAX_INPUT_BYTES
+            item.path, source_path=path, sha256=sha, skipped=seen, max_bytes=MAX_INPUT_BYTES, span=span
         )
     else:
         records = jsonl_records(
-            item.path, source_path=path, sha256=sha, fields=fields, skipped=seen, max_bytes=MAX_INPUT_BYTES
+            item.path,
+            source_path=path,
+            sha256=sha,
+            fields=fields,
+            skipped=seen,
+            max_bytes=MAX_INPUT_BYTES,
+            span=span,
         )
     empty = True
     for record in records:
         empty = False
         yield record
     skipped.update(seen)
-    if empty and not seen:
+    if empty and not seen and span.start == 0:
         reason = "0 bytes" if sha == EMPTY_SHA256 else f"no {kind.upper()} records"
         yield _error_record(path, sha, kind, f"empty file: {reason}")
 

@@ -28,7 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from pipeline.errors import size_text
-from pipeline.model import Record
+from pipeline.model import WHOLE_FILE, Record, Span
 
 #: Record types whose payload can be a page; the rest are skipped by type.
 PAGE_RECORD_TYPES = ("response", "resource")
@@ -36,15 +36,25 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def warc_records(
-    path: Path, *, source_path: str, sha256: str, skipped: Counter[str], max_bytes: int
+    path: Path,
+    *,
+    source_path: str,
+    sha256: str,
+    skipped: Counter[str],
+    max_bytes: int,
+    span: Span = WHOLE_FILE,
 ) -> Iterator[Record]:
-    """The HTML pages of the WARC file at ``path``, as the module docstring says."""
+    """The HTML pages of the WARC file at ``path`` (of its ``span`` of records), as the
+    module docstring says."""
     template = Record(source_path, 0, sha256, "warc", markup="html")
-    ordinal = 0
+    ordinal = span.first
     with path.open("rb") as stream:
+        stream.seek(span.start)
         archive = ArchiveIterator(stream)
         try:
             for warc in archive:
+                if span.records is not None and ordinal - span.first >= span.records:
+                    break
                 if not warc.rec_type:
                     raise ValueError("a record without a WARC-Type")
                 reason = skip_reason(warc)

@@ -1,4 +1,4 @@
-"""Batch runs: every input accounted for, deterministic output, resume, stale shards, workers."""
+"""Batch runs: every input accounted for, deterministic output, resume, stale units, workers."""
 
 from __future__ import annotations
 
@@ -187,29 +187,29 @@ def test_two_runs_give_identical_rows(corpus: Path, tmp_path: Path) -> None:
     assert footers(out) == first_footers
 
 
-def test_resume_reuses_every_finished_shard(corpus: Path, tmp_path: Path) -> None:
+def test_resume_reuses_every_finished_unit(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "clean"
     first = run(config(corpus, out))
     before = rows(out)
     mtimes = {p: p.stat().st_mtime_ns for p in out.glob("*/*.parquet")}
     again = run(config(corpus, out), resume=True)
-    assert (again.shards_cleaned, again.shards_reused) == (0, first.shards_cleaned)
+    assert (again.units_cleaned, again.units_reused) == (0, first.units_cleaned)
     assert {p: p.stat().st_mtime_ns for p in out.glob("*/*.parquet")} == mtimes
     assert_same_rows(before, rows(out))
     assert again.manifest["status"] == first.manifest["status"]
 
 
-def test_resume_cleans_only_the_missing_shard(
+def test_resume_cleans_only_the_missing_unit(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "SHARD_FILES", 3)
+    monkeypatch.setattr(batch, "UNIT_FILES", 3)
     out = tmp_path / "clean"
     first = run(config(corpus, out))
-    assert first.shards_cleaned >= 3
+    assert first.units_cleaned >= 3
     before = rows(out)
-    (out / "documents" / "part-00001.parquet").unlink()  # as if the run was killed mid-shard
+    (out / "documents" / "part-00001.parquet").unlink()  # as if the run was killed mid-unit
     again = run(config(corpus, out), resume=True)
-    assert (again.shards_cleaned, again.shards_reused) == (1, first.shards_cleaned - 1)
+    assert (again.units_cleaned, again.units_reused) == (1, first.units_cleaned - 1)
     assert_same_rows(before, rows(out))
 
 
@@ -220,7 +220,7 @@ def test_resume_cleans_again_a_file_edited_in_place(corpus: Path, tmp_path: Path
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("committee", "Committee"), encoding="utf-8")  # same size
     again = run(config(corpus, out), resume=True)
-    assert again.shards_cleaned == 1
+    assert again.units_cleaned == 1
     documents = pd.read_parquet(out / "documents").set_index("source_path")
     assert "Committee agreed" in documents.loc["notes.dat", "text"]
 
@@ -229,18 +229,18 @@ def test_resume_with_another_configuration_cleans_again(corpus: Path, tmp_path: 
     out = tmp_path / "clean"
     run(config(corpus, out))
     changed = run(config(corpus, out, disable=("dedupe_blocks",)), resume=True)
-    assert changed.shards_reused == 0
+    assert changed.units_reused == 0
     _, blocks = rows(out)
     assert "dedupe_blocks" not in set(blocks["stage"].dropna())
     limited = RunConfig((corpus,), out, default_rules_dir(), ("dedupe_blocks",), time_limit=None)
-    assert run(limited, resume=True).shards_reused == 0
+    assert run(limited, resume=True).units_reused == 0
 
 
 @pytest.mark.parametrize("resume", [False, True])
 def test_rerun_after_an_input_is_removed_leaves_no_stale_rows(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resume: bool
 ) -> None:
-    monkeypatch.setattr(batch, "SHARD_FILES", 2)
+    monkeypatch.setattr(batch, "UNIT_FILES", 2)
     out = tmp_path / "clean"
     run(config(corpus, out))
     gone = sorted(corpus.glob("*.txt"))[0]
@@ -252,10 +252,10 @@ def test_rerun_after_an_input_is_removed_leaves_no_stale_rows(
     assert sorted(docs["source_path"]) == expected
     assert gone.name not in set(docs["source_path"])
     assert set(blocks["doc_id"]) <= set(docs["doc_id"])
-    shard_names = {p.stem for p in out.glob("documents/*.parquet")}
-    assert {p.stem for p in out.glob("blocks/*.parquet")} == shard_names
-    assert {p.stem for p in out.glob("stats/*.json")} == shard_names
-    assert len(shard_names) == result.manifest["shards"]
+    unit_names = {p.stem for p in out.glob("documents/*.parquet")}
+    assert {p.stem for p in out.glob("blocks/*.parquet")} == unit_names
+    assert {p.stem for p in out.glob("stats/*.json")} == unit_names
+    assert len(unit_names) == result.manifest["units"]
 
 
 def test_a_rule_edited_between_runs_takes_effect(tmp_path: Path) -> None:
@@ -285,37 +285,48 @@ def test_unknown_stage_fails_before_writing(corpus: Path, tmp_path: Path) -> Non
     assert not out.exists()
 
 
-def test_progress_callback_counts_every_file(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_counts_every_document_and_byte(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    monkeypatch.setattr(batch, "SHARD_FILES", 4)
-    done: list[int] = []
+    monkeypatch.setattr(batch, "UNIT_FILES", 4)
+    plans: list[batch.Plan] = []
+    progress: list[tuple[int, int]] = []
     out = tmp_path / "clean"
-    run(config(corpus, out), on_files_done=done.append)
-    assert sum(done) == len(find_inputs([corpus]))
-    done.clear()
-    run(config(corpus, out), resume=True, on_files_done=done.append)
-    assert sum(done) == len(find_inputs([corpus]))
+    result = run(
+        config(corpus, out),
+        workers=workers,
+        on_planned=plans.append,
+        on_progress=lambda docs, n: progress.append((docs, n)),
+    )
+    size = sum(f.path.stat().st_size for f in find_inputs([corpus]))
+    assert plans == [batch.Plan(result.manifest["units"], size, 0, 0, 0)]
+    assert tuple(map(sum, zip(*progress, strict=True))) == (result.stats.docs, size)
+    plans.clear()
+    progress.clear()
+    again = run(config(corpus, out), resume=True, on_planned=plans.append, on_progress=progress.append)
+    assert plans == [batch.Plan(again.manifest["units"], size, again.manifest["units"], size, result.stats.docs)]
+    assert progress == []
 
 
-def test_shards_are_planned_in_input_order(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "SHARD_FILES", 3)
+def test_units_are_planned_in_input_order(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "UNIT_FILES", 3)
     files = find_inputs([corpus])
-    shards = batch.plan_shards(files, "key")
-    assert [item for shard in shards for item in shard.files] == files
-    assert all(0 < len(shard.files) <= 3 for shard in shards)
-    assert [s.name for s in shards] == [f"part-{i:05d}" for i in range(len(shards))]
-    assert len({s.key for s in shards}) == len(shards)
-    assert [s.key for s in batch.plan_shards(files, "key")] == [s.key for s in shards]
-    assert batch.plan_shards(files, "other")[0].key != shards[0].key
+    units = batch.plan_units(files, "key")
+    assert [part.file for unit in units for part in unit.parts] == files
+    assert all(0 < len(unit.parts) <= 3 for unit in units)
+    assert [u.name for u in units] == [f"part-{i:05d}" for i in range(len(units))]
+    assert len({u.key for u in units}) == len(units)
+    assert [u.key for u in batch.plan_units(files, "key")] == [u.key for u in units]
+    assert batch.plan_units(files, "other")[0].key != units[0].key
 
 
-def test_shards_are_bounded_in_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch, "SHARD_BYTES", 100)
+def test_units_are_bounded_in_bytes(tmp_path: Path) -> None:
     for i in range(4):
         (tmp_path / f"{i}.txt").write_text("x" * 80, encoding="utf-8")
     files = [InputFile(p, tmp_path) for p in sorted(tmp_path.iterdir())]
-    assert [len(s.files) for s in batch.plan_shards(files, "key")] == [1, 1, 1, 1]
+    assert [len(u.parts) for u in batch.plan_units(files, "key", unit_bytes=100)] == [1, 1, 1, 1]
+    assert [len(u.parts) for u in batch.plan_units(files, "key", unit_bytes=200)] == [2, 2]
 
 
 # Workers
@@ -325,10 +336,10 @@ def test_two_workers_give_the_same_rows_as_one(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Shards are planned in the parent, so the patched size reaches the spawned workers' jobs.
-    monkeypatch.setattr(batch, "SHARD_FILES", 4)
+    monkeypatch.setattr(batch, "UNIT_FILES", 4)
     one: RunResult = run(config(corpus, tmp_path / "one"), workers=1)
     two: RunResult = run(config(corpus, tmp_path / "two"), workers=2)
-    assert one.shards_cleaned == two.shards_cleaned >= 2
+    assert one.units_cleaned == two.units_cleaned >= 2
     assert_same_rows(rows(tmp_path / "one"), rows(tmp_path / "two"))
     assert sorted(p.name for p in (tmp_path / "two" / "documents").iterdir()) == sorted(
         p.name for p in (tmp_path / "one" / "documents").iterdir()

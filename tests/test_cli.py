@@ -99,8 +99,8 @@ def test_run_resume_reuses_shards(tmp_path: Path, raw_dir: Path) -> None:
     result = invoke("run", raw_dir, "--out", out, "--workers", "1", "--resume")
     assert result.exit_code == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["shards_cleaned"] == 0
-    assert manifest["shards_reused"] == manifest["shards"]
+    assert manifest["units_cleaned"] == 0
+    assert manifest["units_reused"] == manifest["units"]
 
 
 # inspect
