@@ -251,7 +251,6 @@ def run(
     display. Paths are made absolute first, for workers that start elsewhere.
     """
     started = time.perf_counter()
-    executor = executor or LocalExecutor(workers)
     config = replace(
         config,
         inputs=tuple(p.absolute() for p in config.inputs),
@@ -265,29 +264,32 @@ def run(
     run_key = json.dumps(
         [__version__, rules.sha256, *(described[k] for k in ("disable", "time_limit", "jsonl_fields"))]
     )
-    units = plan_units(files, run_key, config.unit_bytes, executor)
-    _remove_stale_outputs(config.out, units, keep_finished=resume)
     provenance = {
         "version": __version__,
         "rules_sha256": rules.sha256,
         "config": json.dumps(described, sort_keys=True),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    todo = [u for u in units if not (resume and _is_finished(config.out, u))]
-    reused = [u for u in units if u not in todo]
-    result = RunResult(
-        RunStats(),
-        len(todo),
-        len(reused),
-        input_bytes=sum(u.size for u in units),
-        reused_bytes=sum(u.size for u in reused),
-        reused_docs=sum(_read_unit_stats(config.out, u).docs for u in reused),
-    )
-    if on_planned:
-        plan = Plan(len(units), result.input_bytes, len(reused), result.reused_bytes, result.reused_docs)
-        on_planned(plan)
-    jobs = [(unit, config, provenance) for unit in todo]
-    outcomes = executor.map(clean_unit, jobs, on_progress=on_progress)
+    with executor or LocalExecutor(workers) as pool:
+        units = plan_units(files, run_key, config.unit_bytes, pool)
+        _remove_stale_outputs(config.out, units, keep_finished=resume)
+        finished = {u.name for u in units if resume and _is_finished(config.out, u)}
+        todo = [u for u in units if u.name not in finished]
+        reused = [u for u in units if u.name in finished]
+        result = RunResult(
+            RunStats(),
+            len(todo),
+            len(reused),
+            input_bytes=sum(u.size for u in units),
+            reused_bytes=sum(u.size for u in reused),
+            reused_docs=sum(_read_unit_stats(config.out, u).docs for u in reused),
+        )
+        if on_planned:
+            on_planned(
+                Plan(len(units), result.input_bytes, len(reused), result.reused_bytes, result.reused_docs)
+            )
+        jobs = [(unit, config, provenance) for unit in todo]
+        outcomes = pool.map(clean_unit, jobs, on_progress=on_progress)
     for unit, outcome in zip(todo, outcomes, strict=True):
         if not outcome.ok:
             reason = outcome.failure or "unknown failure"
@@ -408,7 +410,7 @@ def _manifest(
         "units_cleaned": result.units_cleaned,
         "units_reused": result.units_reused,
         "units_failed": len(result.failed),
-        "failed_units": [asdict(failed) for failed in result.failed],
+        "failed_units": [{**asdict(failed), "inputs": list(failed.inputs)} for failed in result.failed],
         "input_bytes": result.input_bytes,
         "seconds": round(result.seconds, 3),
         "docs_per_second": round(result.docs_per_second, 2),

@@ -57,7 +57,8 @@ class Outcome(Generic[R]):
 
 
 class Executor(Protocol):
-    """Runs a unit function over jobs; see the module docstring."""
+    """Runs a unit function over jobs; see the module docstring. Used as a context
+    manager, it keeps its workers (or its Ray connection) from one ``map`` to the next."""
 
     def map(
         self,
@@ -67,6 +68,10 @@ class Executor(Protocol):
         on_progress: OnProgress | None = None,
         on_done: Callable[[int, Outcome[R]], None] | None = None,
     ) -> list[Outcome[R]]: ...
+
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
 
 
 def _nothing(documents: int, input_bytes: int) -> None:
@@ -94,11 +99,17 @@ class _Worker:
 
 class LocalExecutor:
     """Jobs in ``workers`` spawned processes; with one worker, in this process (where
-    a kill ends the run, and ``--resume`` picks it up)."""
+    a kill ends the run, and ``--resume`` picks it up).
+
+    Inside a ``with`` block the worker processes outlive each ``map`` and stop at
+    the end of the block; outside one, each ``map`` starts and stops its own.
+    """
 
     def __init__(self, workers: int = 1, retries: int = RETRIES) -> None:
         self.workers = workers
         self.retries = retries
+        self._pool: _Pool | None = None
+        self._entered = False
 
     def map(
         self,
@@ -115,31 +126,47 @@ class LocalExecutor:
                 if on_done:
                     on_done(i, outcomes[-1])
             return outcomes
-        return _Pool(self.workers, self.retries, on_progress, on_done).map(fn, jobs)
+        self._pool = self._pool or _Pool(self.workers, self.retries)
+        try:
+            return self._pool.map(fn, jobs, on_progress or _nothing, on_done)
+        finally:
+            if not self._entered:
+                self.__exit__()
+
+    def __enter__(self) -> LocalExecutor:
+        self._entered = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool = None
+        self._entered = False
 
 
-class _Pool(Generic[R]):
-    """The process pool behind :class:`LocalExecutor`: hands jobs to idle workers,
+class _Pool:
+    """The worker processes behind :class:`LocalExecutor`: hands jobs to idle workers,
     relays their reports, and replaces a worker that dies."""
 
-    def __init__(
-        self,
-        workers: int,
-        retries: int,
-        on_progress: OnProgress | None,
-        on_done: Callable[[int, Outcome[R]], None] | None,
-    ) -> None:
-        self.size = workers
+    def __init__(self, size: int, retries: int) -> None:
+        self.size = size
         self.retries = retries
-        self.on_progress = on_progress or _nothing
-        self.on_done = on_done
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
         self.attempts: list[int] = []
-        self.outcomes: dict[int, Outcome[R]] = {}
+        self.outcomes: dict[int, Outcome[Any]] = {}
+        self.on_progress: OnProgress = _nothing
+        self.on_done: Callable[[int, Outcome[Any]], None] | None = None
 
-    def map(self, fn: UnitFunction[Any, R], jobs: Sequence[Any]) -> list[Outcome[R]]:
-        self.attempts = [0] * len(jobs)
+    def map(
+        self,
+        fn: UnitFunction[Any, R],
+        jobs: Sequence[Any],
+        on_progress: OnProgress,
+        on_done: Callable[[int, Outcome[R]], None] | None,
+    ) -> list[Outcome[R]]:
+        self.attempts, self.outcomes = [0] * len(jobs), {}
+        self.on_progress, self.on_done = on_progress, on_done
         pending = deque(range(len(jobs)))
         try:
             while len(self.outcomes) < len(jobs):
@@ -150,11 +177,12 @@ class _Pool(Generic[R]):
                     self._read(worker)
                     if not worker.process.is_alive():
                         self._bury(worker, pending)
-        finally:
-            self._stop_all()
+        except BaseException:
+            self.stop()  # workers may be mid-job: do not leave them running
+            raise
         return [self.outcomes[i] for i in range(len(jobs))]
 
-    def _hand_out(self, fn: UnitFunction[Any, R], jobs: Sequence[Any], pending: deque[int]) -> None:
+    def _hand_out(self, fn: UnitFunction[Any, Any], jobs: Sequence[Any], pending: deque[int]) -> None:
         """Give every idle worker a pending job, starting workers up to the pool's size."""
         for worker in [w for w in self.workers if w.job is None and not w.process.is_alive()]:
             self._bury(worker, pending)
@@ -208,12 +236,13 @@ class _Pool(Generic[R]):
         failure = f"the worker process {_how_it_ended(worker.process.exitcode)} ({times})"
         self._finish(job, Outcome(failure=failure, attempts=self.attempts[job]))
 
-    def _finish(self, job: int, outcome: Outcome[R]) -> None:
+    def _finish(self, job: int, outcome: Outcome[Any]) -> None:
         self.outcomes[job] = outcome
         if self.on_done:
             self.on_done(job, outcome)
 
-    def _stop_all(self) -> None:
+    def stop(self) -> None:
+        """Ask every worker to exit, and kill those that do not."""
         for worker in self.workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
@@ -262,6 +291,7 @@ class RayExecutor:
         self.address = address
         self.workers = workers
         self.retries = retries
+        self._entered = self._started_here = False
 
     def map(
         self,
@@ -271,9 +301,27 @@ class RayExecutor:
         on_progress: OnProgress | None = None,
         on_done: Callable[[int, Outcome[R]], None] | None = None,
     ) -> list[Outcome[R]]:
+        if not self._entered:
+            with self:
+                return self.map(fn, jobs, on_progress=on_progress, on_done=on_done)
         ray = import_ray()
-        started_here = not ray.is_initialized()
-        if started_here:
+        task = ray.remote(num_cpus=1, max_retries=self.retries)(_ray_job)
+        refs = {task.remote(fn, job): i for i, job in enumerate(jobs)}
+        outcomes: dict[int, Outcome[R]] = {}
+        while refs:
+            ready, _ = ray.wait(list(refs), num_returns=1)
+            for ref in ready:
+                i = refs.pop(ref)
+                outcomes[i] = self._outcome(ray, ref, on_progress or _nothing)
+                if on_done:
+                    on_done(i, outcomes[i])
+        return [outcomes[i] for i in range(len(jobs))]
+
+    def __enter__(self) -> RayExecutor:
+        """Connect to the cluster, or start Ray here (unless this process already has)."""
+        ray = import_ray()
+        self._started_here = not ray.is_initialized()
+        if self._started_here:
             ray.init(
                 address=self.address,
                 num_cpus=None if self.address else self.workers,
@@ -281,21 +329,13 @@ class RayExecutor:
                 log_to_driver=False,
                 logging_level=logging.WARNING,
             )
-        task = ray.remote(num_cpus=1, max_retries=self.retries)(_ray_job)
-        refs = {task.remote(fn, job): i for i, job in enumerate(jobs)}
-        outcomes: dict[int, Outcome[R]] = {}
-        try:
-            while refs:
-                ready, _ = ray.wait(list(refs), num_returns=1)
-                for ref in ready:
-                    i = refs.pop(ref)
-                    outcomes[i] = self._outcome(ray, ref, on_progress or _nothing)
-                    if on_done:
-                        on_done(i, outcomes[i])
-        finally:
-            if started_here:
-                ray.shutdown()
-        return [outcomes[i] for i in range(len(jobs))]
+        self._entered = True
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._started_here:
+            import_ray().shutdown()
+        self._entered = self._started_here = False
 
     def _outcome(self, ray: Any, ref: Any, on_progress: OnProgress) -> Outcome[R]:
         try:

@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline.deadline import Deadline, time_limit
 from pipeline.errors import InputError, StageError, TimeLimitError
-from pipeline.model import Doc, Record, Status
+from pipeline.model import Block, Doc, Record, Status
 from pipeline.read import decode
 from pipeline.rules import RuleSet, load_rules
 from pipeline.segment import segment
@@ -41,6 +41,11 @@ GUARD_MIN_CHARS = 400
 #: an error row: 100x the slowest page of the development benchmark (0.3 s;
 #: median 25 ms). Pathological pages (200,000 sibling elements) take minutes.
 DOC_TIME_LIMIT_SECONDS = 30.0
+
+#: Characters one block may hold: 30x the longest block of the development
+#: benchmark (32,951). Past it the input is not a page (a 50 MB file on one
+#: line, a dump of base64) and becomes an error row.
+MAX_BLOCK_CHARS = 1_000_000
 
 
 class Pipeline:
@@ -123,6 +128,7 @@ class Pipeline:
         deadline.step = "segmenting"
         doc.page_kind = page.kind
         doc.blocks, meta = segment(page, self.selectors)
+        _check_block_sizes(doc.blocks)
         doc.title, doc.author, doc.published = meta.title, meta.author, meta.published
         doc.url = doc.url or meta.url
         deadline.check()
@@ -172,6 +178,17 @@ class Pipeline:
         if not stage.guarded or chars_before < GUARD_MIN_CHARS:
             return False
         return chars_before - removed_chars < GUARD_MIN_KEPT_SHARE * chars_before
+
+
+def _check_block_sizes(blocks: Sequence[Block]) -> None:
+    """Raise :class:`InputError` for a block too long to be page text."""
+    longest = max(blocks, key=lambda b: len(b.text), default=None)
+    if longest is not None and len(longest.text) > MAX_BLOCK_CHARS:
+        where = longest.xpath or f"line {longest.line_start}"
+        raise InputError(
+            f"a block of {len(longest.text):,} characters at {where}, longer than the "
+            f"{MAX_BLOCK_CHARS:,} a block may hold: not page text"
+        )
 
 
 @contextmanager

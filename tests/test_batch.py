@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -24,6 +31,7 @@ from conftest import (
 
 from pipeline import batch
 from pipeline.batch import RunConfig, RunResult, run
+from pipeline.executors import LocalExecutor, Outcome
 from pipeline.model import Page, Record
 from pipeline.read import InputFile, decode, find_inputs, read_records
 from pipeline.rules import default_rules_dir
@@ -305,7 +313,9 @@ def test_progress_counts_every_document_and_byte(
     plans.clear()
     progress.clear()
     again = run(config(corpus, out), resume=True, on_planned=plans.append, on_progress=progress.append)
-    assert plans == [batch.Plan(again.manifest["units"], size, again.manifest["units"], size, result.stats.docs)]
+    assert plans == [
+        batch.Plan(again.manifest["units"], size, again.manifest["units"], size, result.stats.docs)
+    ]
     assert progress == []
 
 
@@ -399,3 +409,183 @@ def test_archive_runs_are_deterministic(archive_corpus: Path, tmp_path: Path) ->
         )
     pd.testing.assert_frame_equal(runs[0][0], runs[1][0])
     pd.testing.assert_frame_equal(runs[0][1], runs[1][1])
+
+
+# Units: large archives shared by workers, dead workers, killed runs
+
+
+def test_archives_cut_into_units_give_the_rows_of_whole_files(archive_corpus: Path, tmp_path: Path) -> None:
+    whole = run(RunConfig((archive_corpus,), tmp_path / "whole", default_rules_dir()), workers=1)
+    cut_config = RunConfig((archive_corpus,), tmp_path / "cut", default_rules_dir(), unit_bytes=8_000)
+    cut = run(cut_config, workers=2)
+    assert whole.manifest["units"] == 1 and cut.manifest["units"] > 4
+    assert_same_rows(rows(tmp_path / "whole"), rows(tmp_path / "cut"))
+    assert cut.manifest["skipped"] == whole.manifest["skipped"]
+
+
+KILLED_TWICE = "the worker process was killed by SIGKILL (on all 2 attempts)"
+
+
+class SecondUnitDies:
+    """An executor whose worker dies on the second unit of a run, every time."""
+
+    def __init__(self) -> None:
+        self.local = LocalExecutor(1)
+
+    def __enter__(self) -> SecondUnitDies:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    def map(self, fn: Any, jobs: Sequence[Any], **callbacks: Any) -> list[Outcome[Any]]:
+        if fn is not batch.clean_unit:
+            return self.local.map(fn, jobs, **callbacks)
+        outcomes = self.local.map(fn, [*jobs[:1], *jobs[2:]], **callbacks)
+        died: Outcome[Any] = Outcome(failure=KILLED_TWICE, attempts=2)
+        return [*outcomes[:1], died, *outcomes[1:]]
+
+
+def test_a_failed_unit_is_error_rows_in_the_manifest_and_resume_cleans_it(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "UNIT_FILES", 3)
+    out = tmp_path / "clean"
+    failed = run(config(corpus, out), executor=SecondUnitDies())
+    unit = batch.plan_units(find_inputs([corpus]), "key")[1]
+    lost = [part.file.source_path for part in unit.parts]
+    assert failed.units_cleaned == failed.manifest["units"] - 1
+    [entry] = failed.manifest["failed_units"]
+    assert entry == {
+        "name": "part-00001",
+        "inputs": lost,
+        "reason": KILLED_TWICE,
+    }
+    docs = pd.read_parquet(out / "documents").set_index("source_path")
+    assert sorted(docs.index) == sorted(f.source_path for f in find_inputs([corpus]))
+    for path in lost:
+        assert docs.loc[path, "status"] == "error"
+        assert "not cleaned: the worker process was killed by SIGKILL" in docs.loc[path, "error"]
+    resumed = run(config(corpus, out), resume=True)
+    assert (resumed.units_cleaned, resumed.manifest["failed_units"]) == (1, [])
+    run(config(corpus, tmp_path / "reference"))
+    assert_same_rows(rows(out), rows(tmp_path / "reference"))
+
+
+def jsonl_of_pages(path: Path, copies: int) -> Path:
+    """A JSONL file of the sample HTML pages, ``copies`` times, each copy told apart."""
+    pages = sorted((RAW / "html").glob("*.html"))
+    with path.open("w", encoding="utf-8") as stream:
+        for i in range(copies):
+            for page in pages:
+                html = page.read_text(encoding="utf-8").replace("</body>", f"<p>Copy {i}.</p></body>")
+                stream.write(json.dumps({"id": f"{page.stem}-{i}", "html": html}) + "\n")
+    return path
+
+
+def test_a_run_killed_mid_way_resumes_to_the_rows_of_an_uninterrupted_run(tmp_path: Path) -> None:
+    corpus = tmp_path / "raw"
+    shutil.copytree(RAW, corpus)
+    jsonl_of_pages(corpus / "pages.jsonl", copies=50)
+    unit_mb = "0.1"
+    out = tmp_path / "killed"
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()", "run", str(corpus)]
+    command += ["--out", str(out)]
+    command += ["--unit-mb", unit_mb, "--workers", "2"]
+    killed = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+    try:
+        while len(list(out.glob("documents/*.parquet"))) < 3 and killed.poll() is None:
+            time.sleep(0.02)
+    finally:
+        os.killpg(killed.pid, signal.SIGKILL)  # the run and its workers, at once
+    killed.wait()
+    assert killed.returncode == -signal.SIGKILL
+    assert not (out / "manifest.json").exists()
+    written = sorted(out.glob("documents/*.parquet"))
+    assert written
+    for path in written:  # a file under its final name is complete
+        assert pq.ParquetFile(path).metadata.num_rows > 0
+
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["units_reused"] >= len(written) and manifest["units_cleaned"] >= 1
+    assert not list(out.rglob("*.tmp"))
+
+    reference = tmp_path / "reference"
+    run(RunConfig((corpus,), reference, default_rules_dir(), unit_bytes=int(float(unit_mb) * 2**20)))
+    assert_same_rows(rows(out), rows(reference))
+
+
+# Fault corpus: every input accounted for
+
+
+def write_fault_corpus(folder: Path) -> dict[str, str]:
+    """Inputs that are damaged in every way the issue lists, beside good ones; returns the
+    expected error of each bad one (a word of it)."""
+    folder.mkdir()
+    pages = [Response(f"https://site.example/{i}", f"<p>{ARTICLE} Page {i}.</p>".encode()) for i in range(40)]
+    whole = warc_bytes(pages)
+    (folder / "good.warc.gz").write_bytes(whole)
+    (folder / "truncated.warc.gz").write_bytes(whole[: len(whole) * 3 // 4])
+    damaged = bytearray(whole)
+    damaged[len(whole) // 2 : len(whole) // 2 + 64] = b"\xff" * 64
+    (folder / "damaged.warc.gz").write_bytes(bytes(damaged))
+    plain = warc_bytes(pages[:5], gzipped=False)
+    (folder / "cut.warc").write_bytes(plain[: len(plain) - 300])
+    (folder / "empty.warc.gz").write_bytes(b"")
+    (folder / "corrupt.html.gz").write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4)
+    (folder / "truncated.txt.gz").write_bytes(gzip.compress(ARTICLE.encode() * 50)[:300])
+    (folder / "binary.dat").write_bytes(bytes(range(256)) * 64)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "one-line.txt").write_text("word " * (50 * 2**20 // 5), encoding="utf-8")
+    deep = "<div>" * 5000 + "<p>Deep.</p>" + "</div>" * 5000
+    (folder / "deep.html").write_text(f"<html><body>{deep}</body></html>", encoding="utf-8")
+    lines = [
+        json.dumps({"html": f"<p>{ARTICLE}</p>"}),
+        "[1, 2]",
+        '{"url": "https://x.example/"}',
+        "{not json",
+        "",
+    ]
+    (folder / "lines.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    return {
+        "truncated.warc.gz": "corrupt or truncated WARC",
+        "damaged.warc.gz": "corrupt or truncated WARC",
+        "cut.warc": "corrupt or truncated WARC",
+        "empty.warc.gz": "empty file",
+        "corrupt.html.gz": "corrupt or truncated gzip",
+        "truncated.txt.gz": "corrupt or truncated gzip",
+        "binary.dat": "binary content",
+        "empty.txt": "empty file",
+        "one-line.txt": "not page text",
+        "deep.html": "nested deeper",
+        "lines.jsonl": "not valid JSON",
+    }
+
+
+def test_a_fault_corpus_has_every_input_accounted_for(tmp_path: Path) -> None:
+    corpus = tmp_path / "faults"
+    expected_errors = write_fault_corpus(corpus)
+    out = tmp_path / "clean"
+    result = run(RunConfig((corpus,), out, default_rules_dir(), unit_bytes=16_000), workers=2)
+    docs = pd.read_parquet(out / "documents")
+    assert result.manifest["failed_units"] == []
+    assert docs.doc_id.is_unique
+    assert set(docs.source_path) == {p.name for p in corpus.iterdir()}
+    errors = docs[docs.status == "error"].groupby("source_path")["error"].apply(" | ".join)
+    for name, reason in expected_errors.items():
+        assert reason in errors[name], name
+    assert set(errors.index) == set(expected_errors)
+    # Pages before the damage are kept; every record of a good archive is a row.
+    by_file = docs.groupby("source_path")
+    assert (by_file.get_group("good.warc.gz").status == "ok").sum() == 40
+    assert 20 <= (by_file.get_group("truncated.warc.gz").status == "ok").sum() < 40
+    assert (by_file.get_group("damaged.warc.gz").status == "ok").sum() >= 10
+    assert (by_file.get_group("cut.warc").status == "ok").sum() == 4
+    lines = by_file.get_group("lines.jsonl").sort_values("record")
+    assert lines.record.tolist() == [0, 1, 2, 3]
+    assert lines.status.tolist() == ["ok", "error", "error", "error"]
+    assert result.manifest["skipped"]["blank line"] == 1
+    assert result.manifest["docs"] == len(docs)

@@ -416,3 +416,25 @@ def test_start_up_objects_are_frozen_for_the_collector_only_inside_the_block() -
     with pytest.raises(RuntimeError), start_up_objects_frozen():
         raise RuntimeError("a failing batch")
     assert gc.get_freeze_count() == 0
+
+
+# A block too long to be page text
+
+
+@pytest.mark.parametrize(
+    ("kind", "where"), [("text", f"at line {len(PROSE) + 1}"), ("html", "at /html/body[1]/p[2]")]
+)
+def test_a_block_longer_than_the_limit_is_an_error_row(
+    default_pipeline: Pipeline, make_record: MakeRecord, kind: str, where: str
+) -> None:
+    line = "word " * (runner.MAX_BLOCK_CHARS // 5 + 1)
+    page = (
+        f"{ARTICLE}\n{line}\n"
+        if kind == "text"
+        else f"<html><body><p>{ARTICLE}</p><p>{line}</p></body></html>"
+    )
+    doc = default_pipeline.clean(make_record(page, kind=kind))
+    assert doc.status is Status.ERROR
+    assert doc.error is not None and where in doc.error and "not page text" in doc.error
+    shorter = page.replace(line, line[: runner.MAX_BLOCK_CHARS // 2])
+    assert default_pipeline.clean(make_record(shorter, kind=kind)).status is Status.OK
