@@ -248,7 +248,10 @@ def _summary_table(result: RunResult, out: Path) -> Table:
     table.add_row("documents", f"{stats.docs:,}", statuses)
     skipped = ", ".join(f"{reason} {n:,}" for reason, n in stats.skipped.most_common(3))
     table.add_row("records skipped", f"{sum(stats.skipped.values()):,}", escape(skipped))
-    table.add_row("input", f"{result.input_bytes / 1e6:,.1f} MB", f"{result.manifest['input_files']:,} files")
+    files = result.manifest["input_files"]
+    table.add_row(
+        "input", f"{result.input_bytes / 1e6:,.1f} MB", f"{files:,} file{'' if files == 1 else 's'}"
+    )
     units = f"{result.units_cleaned} cleaned, {result.units_reused} reused, {len(result.failed)} failed"
     table.add_row("units", f"{result.manifest['units']:,}", units)
     table.add_row("chars kept", f"{stats.chars_out / max(stats.chars_in, 1):.1%}", f"of {stats.chars_in:,}")

@@ -589,3 +589,23 @@ def test_a_fault_corpus_has_every_input_accounted_for(tmp_path: Path) -> None:
     assert lines.status.tolist() == ["ok", "error", "error", "error"]
     assert result.manifest["skipped"]["blank line"] == 1
     assert result.manifest["docs"] == len(docs)
+
+
+# Ray
+
+
+def test_the_ray_executor_gives_the_rows_of_the_local_executor(archive_corpus: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "raw"
+    shutil.copytree(RAW, corpus)
+    shutil.copytree(archive_corpus, corpus / "archives")
+    out = tmp_path / "ray"
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()", "run", str(corpus)]
+    command += ["--out", str(out), "--unit-mb", "0.01", "--workers", "2", "--executor", "ray"]
+    # A real Ray instance, started by the run on this machine and stopped at its end.
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["units"] > 4 and manifest["failed_units"] == []
+    local = RunConfig((corpus,), tmp_path / "local", default_rules_dir(), unit_bytes=int(0.01 * 2**20))
+    run(local, workers=2)
+    assert_same_rows(rows(out), rows(tmp_path / "local"))

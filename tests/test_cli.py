@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +62,31 @@ def test_run_writes_output_and_names_the_failing_file(tmp_path: Path, raw_dir: P
     docs = pd.read_parquet(out / "documents")
     assert len(docs) == sum(1 for p in inputs.rglob("*") if p.is_file())
     assert (out / "manifest.json").exists()
+
+
+def test_run_ends_with_a_summary_table_of_what_it_did(tmp_path: Path, raw_dir: Path) -> None:
+    out = tmp_path / "clean"
+    result = invoke("run", raw_dir, "--out", out, "--workers", "2", "--unit-mb", "0.01")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 2}
+    assert (
+        f"{manifest['docs']:,}" in lines["documents"]
+        and f"ok {manifest['status']['ok']}" in lines["documents"]
+    )
+    assert f"{manifest['units']} cleaned, 0 reused, 0 failed" in lines["units"]
+    assert manifest["units"] > 1
+    assert "docs/s" in lines["time"] and "MB/s" in lines["time"]
+    assert f"{manifest['input_files']} files" in lines["input"]
+
+
+def test_run_with_ray_not_installed_says_how_to_install_it(
+    tmp_path: Path, raw_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # what an environment without Ray has
+    result = invoke("run", raw_dir, "--out", tmp_path / "clean", "--executor", "ray")
+    assert result.exit_code != 0
+    assert "pip install 'corpus-clean[ray]'" in result.output
 
 
 def test_run_with_an_unknown_stage_fails_clearly(tmp_path: Path, raw_dir: Path) -> None:
