@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.executors import Executor, LocalExecutor, Report
+from pipeline.executors import Executor, LocalExecutor, OnProgress, Report
 from pipeline.jsonl import JsonlFields
 from pipeline.model import WHOLE_FILE, Record, Span
 from pipeline.read import DEFAULT_FIELDS, InputFile, file_kind, file_sha256, find_inputs, read_records
@@ -53,8 +53,6 @@ UNIT_FILES = 200
 UNIT_BYTES = 32 * 2**20
 STATS = "stats"
 ARCHIVE_KINDS = ("warc", "jsonl")
-
-OnProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
