@@ -28,7 +28,7 @@ from typing import Any
 
 from pipeline.executors import Executor, LocalExecutor, OnProgress, Report
 from pipeline.jsonl import JsonlFields
-from pipeline.model import WHOLE_FILE, Record, Span
+from pipeline.model import WHOLE_FILE, Record, SourceKind, Span
 from pipeline.read import DEFAULT_FIELDS, InputFile, file_kind, file_sha256, find_inputs, read_records
 from pipeline.rules import RuleSet, load_rules
 from pipeline.runner import DOC_TIME_LIMIT_SECONDS, Pipeline, start_up_objects_frozen
@@ -148,11 +148,17 @@ class RunResult:
     units_cleaned: int = 0
     units_reused: int = 0
     failed: list[FailedUnit] = field(default_factory=list)
+    units: int = 0
     input_bytes: int = 0
     reused_bytes: int = 0
     reused_docs: int = 0
     seconds: float = 0.0
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def plan(self) -> Plan:
+        """What the run set out to do, as ``on_planned`` is told."""
+        return Plan(self.units, self.input_bytes, self.units_reused, self.reused_bytes, self.reused_docs)
 
     @property
     def docs_per_second(self) -> float:
@@ -171,10 +177,11 @@ def plan_units(
     """Group the sorted input files into units; large archives are indexed (on
     ``executor``) and cut into spans of about ``unit_bytes``."""
     sizes = [_stat(item.path) for item in files]
-    large = [i for i, (size, _) in enumerate(sizes) if size > unit_bytes and _is_archive(files[i])]
-    jobs = [(files[i].path, unit_bytes) for i in large]
+    kinds = {i: _archive_kind(files[i]) for i, (size, _) in enumerate(sizes) if size > unit_bytes}
+    large = [(i, kind) for i, kind in kinds.items() if kind is not None]
+    jobs = [(files[i].path, kind, unit_bytes) for i, kind in large]
     indexed = (executor or LocalExecutor()).map(_index_job, jobs)
-    indexes = {i: outcome.value for i, outcome in zip(large, indexed, strict=True) if outcome.ok}
+    indexes = {i: outcome.value for (i, _), outcome in zip(large, indexed, strict=True) if outcome.ok}
     groups: list[list[tuple[Part, str]]] = [[]]
     for i, item in enumerate(files):
         size, signature = sizes[i]
@@ -191,17 +198,17 @@ def plan_units(
     return [_unit(i, group, run_key) for i, group in enumerate(named)]
 
 
-def _is_archive(item: InputFile) -> bool:
+def _archive_kind(item: InputFile) -> SourceKind | None:
+    """``warc`` or ``jsonl`` for a file that can be indexed, else None."""
     try:
-        return file_kind(item.path) in ARCHIVE_KINDS
+        kind = file_kind(item.path)
     except OSError:
-        return False
+        return None
+    return kind if kind in ARCHIVE_KINDS else None
 
 
-def _index_job(job: tuple[Path, int], report: Report) -> FileIndex:
-    path, unit_bytes = job
-    kind = file_kind(path)
-    return index_archive(path, kind, unit_bytes)
+def _index_job(job: tuple[Path, SourceKind, int], report: Report) -> FileIndex:
+    return index_archive(*job)
 
 
 def _parts(item: InputFile, size: int, index: FileIndex) -> list[Part]:
@@ -278,14 +285,13 @@ def run(
             RunStats(),
             len(todo),
             len(reused),
+            units=len(units),
             input_bytes=sum(u.size for u in units),
             reused_bytes=sum(u.size for u in reused),
             reused_docs=sum(_read_unit_stats(config.out, u).docs for u in reused),
         )
         if on_planned:
-            on_planned(
-                Plan(len(units), result.input_bytes, len(reused), result.reused_bytes, result.reused_docs)
-            )
+            on_planned(result.plan)
         jobs = [(unit, config, provenance) for unit in todo]
         outcomes = pool.map(clean_unit, jobs, on_progress=on_progress)
     for unit, outcome in zip(todo, outcomes, strict=True):
@@ -296,7 +302,7 @@ def run(
         result.stats.merge(_read_unit_stats(config.out, unit))
     result.units_cleaned -= len(result.failed)
     result.seconds = time.perf_counter() - started
-    result.manifest = _manifest(config, provenance, files, units, result)
+    result.manifest = _manifest(config, provenance, files, result)
     write_json_atomic(result.manifest, config.out / MANIFEST)
     return result
 
@@ -395,7 +401,6 @@ def _manifest(
     config: RunConfig,
     provenance: dict[str, str],
     files: Sequence[InputFile],
-    units: Sequence[Unit],
     result: RunResult,
 ) -> dict[str, Any]:
     return {
@@ -404,7 +409,7 @@ def _manifest(
         "created": provenance["created"],
         "config": config.describe(),
         "input_files": len(files),
-        "units": len(units),
+        "units": result.units,
         "units_cleaned": result.units_cleaned,
         "units_reused": result.units_reused,
         "units_failed": len(result.failed),

@@ -199,20 +199,22 @@ class RunDisplay:
         )
         self.task = self.progress.add_task("cleaning", total=None, docs=0, rate="")
         self.started = time.monotonic()
-        self.docs = self.cleaned_docs = self.cleaned_bytes = 0
+        self.reused_docs = self.cleaned_docs = self.cleaned_bytes = 0
 
     def planned(self, plan: Plan) -> None:
         self.started = time.monotonic()
-        self.docs = plan.reused_docs
-        self.progress.update(self.task, total=plan.input_bytes, completed=plan.reused_bytes, docs=self.docs)
+        self.reused_docs = plan.reused_docs
+        self.progress.update(
+            self.task, total=plan.input_bytes, completed=plan.reused_bytes, docs=plan.reused_docs
+        )
 
     def advanced(self, docs: int, input_bytes: int) -> None:
-        self.docs += docs
         self.cleaned_docs += docs
         self.cleaned_bytes += input_bytes
         seconds = max(time.monotonic() - self.started, 1e-9)
         rate = f"{self.cleaned_docs / seconds:,.1f} docs/s  {self.cleaned_bytes / seconds / 1e6:,.2f} MB/s"
-        self.progress.update(self.task, advance=input_bytes, docs=self.docs, rate=rate)
+        docs_done = self.reused_docs + self.cleaned_docs
+        self.progress.update(self.task, advance=input_bytes, docs=docs_done, rate=rate)
 
     def __enter__(self) -> RunDisplay:
         self.progress.start()
